@@ -1,0 +1,77 @@
+# The two commands of a newcomer: `make run` (demo town) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+APPS := $(wildcard portail/*/locale)
+
+.PHONY: run test test-fast test-postgres lint format messages compilemessages check-messages \
+        system-deps install demo worker clean bench load
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+install: system-deps $(VENV)/.installed compilemessages
+
+# Debian packages from apt.txt, installed only when one is missing.
+system-deps:
+	@missing=$$(grep -v '^#' apt.txt | xargs -n1 | while read p; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+compilemessages: $(VENV)/.installed
+	@for d in $(APPS); do (cd $$(dirname $$d) && ../../$(PY) -P -m django compilemessages -v0); done
+
+messages: $(VENV)/.installed
+	@for d in $(APPS); do (cd $$(dirname $$d) && DJANGO_SETTINGS_MODULE= ../../$(PY) -P -m django makemessages -l fr --no-obsolete --no-location -v0); done
+
+# Every French message translated and none fuzzy.
+check-messages: $(VENV)/.installed
+	@status=0; for po in $$(ls portail/*/locale/fr/LC_MESSAGES/django.po 2>/dev/null); do \
+	  out=$$(msgfmt --check --statistics -o /dev/null $$po 2>&1); \
+	  case "$$out" in *untranslated*|*fuzzy*) echo "$$po: $$out"; status=1;; esac; \
+	done; exit $$status
+
+demo: install
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py demo
+
+run: demo
+	@echo ""
+	@echo "Portail famille de Viry : http://127.0.0.1:$(PORT)"
+	@echo "Comptes de démonstration :"
+	@echo "  parent         demo.parent / DemoParent1"
+	@echo "  agent          demo.agent  / DemoAgent1"
+	@echo "  régisseur      demo.regie  / DemoRegie1"
+	@echo "  administrateur demo.admin  / DemoAdmin1   (http://127.0.0.1:$(PORT)/administration/)"
+	@echo "E-mails : console et http://127.0.0.1:$(PORT)/dev/mails/"
+	@echo ""
+	DEBUG=1 $(PY) manage.py db_worker --interval 1 & \
+	worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# Without the browser tests (quick loop while coding).
+test-fast: install
+	SKIP_E2E=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf var/test-media .pytest_cache

@@ -1,0 +1,11 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Routes allauth's mails through the portal's outbound mail queue (retried, logged)."""
+
+    def send_mail(self, template_prefix, email, context):
+        from portail.messaging.services import send_email_message
+
+        msg = self.render_mail(template_prefix, email, context)
+        send_email_message(msg)

@@ -1,0 +1,55 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+AGENTS_GROUP = "Agents"
+CASHIERS_GROUP = "Régie"
+
+
+class PortalUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Identifiers are case-insensitive everywhere.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who signs in: a parent (account holder), an agent, a cashier or an administrator.
+
+    Identifier and e-mail are stored lower-case and unique, so login, sign-up and recovery never
+    depend on how a parent typed them.
+    """
+
+    email = models.EmailField(_("e-mail address"), blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.username = (self.username or "").strip().lower()
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def _in_group(self, name: str) -> bool:
+        cache = self.__dict__.setdefault("_group_names", None)
+        if cache is None:
+            cache = set(self.groups.values_list("name", flat=True)) if self.pk else set()
+            self.__dict__["_group_names"] = cache
+        return name in cache
+
+    @property
+    def is_agent(self) -> bool:
+        """Agents of the school service (and administrators) reach the back-office."""
+        return self.is_active and (self.is_superuser or self._in_group(AGENTS_GROUP))
+
+    @property
+    def is_cashier(self) -> bool:
+        return self.is_active and (self.is_superuser or self._in_group(CASHIERS_GROUP))

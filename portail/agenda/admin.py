@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from portail.agenda import models
+
+
+class PriceBracketInline(admin.TabularInline):
+    model = models.PriceBracket
+    extra = 0
+
+
+@admin.register(models.Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["name", "school", "start_time", "end_time", "price", "capacity"]
+    list_filter = ["school", "kind"]
+    inlines = [PriceBracketInline]
+
+
+@admin.register(models.Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["date", "school", "reason", "source"]
+    list_filter = ["source", "school"]
+    date_hierarchy = "date"
+
+
+@admin.register(models.AbsenceReason)
+class AbsenceReasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "charge_ratio", "active", "position"]
+
+
+@admin.register(models.Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["date", "child", "activity", "status"]
+    list_filter = ["status", "activity__school"]
+    raw_id_fields = ["child"]
+    date_hierarchy = "date"

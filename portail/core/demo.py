@@ -1,0 +1,9 @@
+from portail.core.models import TownSettings
+
+
+def load(stdout):
+    town = TownSettings.current()
+    town.town_name = "Viry"
+    town.portal_name = "Portail famille"
+    town.school_zone = TownSettings.Zone.A
+    town.save()

@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+
+
+class TownSettings(models.Model):
+    """The town's identity and contact details, edited by the administrator in the admin.
+
+    One row (pk=1), read through `TownSettings.current()`.
+    """
+
+    class Zone(models.TextChoices):
+        A = "Zone A", _("Zone A")
+        B = "Zone B", _("Zone B")
+        C = "Zone C", _("Zone C")
+
+    town_name = models.CharField(_("town name"), max_length=100, default="Viry")
+    portal_name = models.CharField(_("portal name"), max_length=100, default="Portail famille")
+    logo = models.FileField(_("logo"), upload_to="town/", blank=True)
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1b5e7a", validators=[colour]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#2e7d32", validators=[colour]
+    )
+    service_name = models.CharField(
+        _("service name"), max_length=150, default="Service scolaire et périscolaire"
+    )
+    phone = models.CharField(_("phone"), max_length=30, default="04 50 00 00 00")
+    email = models.EmailField(_("e-mail"), default="periscolaire@mairie-viry.fr")
+    address = models.TextField(
+        _("postal address"), default="Mairie\n1 place de la Mairie\n74580 Viry"
+    )
+    opening_hours = models.TextField(
+        _("opening hours"),
+        default="Lundi, mardi, jeudi : 8 h 30 – 12 h et 13 h 30 – 17 h\nMercredi : 8 h 30 – 12 h",
+    )
+    school_zone = models.CharField(
+        _("school holidays zone"), max_length=6, choices=Zone.choices, default=Zone.A
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("town settings")
+        verbose_name_plural = _("town settings")
+
+    def __str__(self):
+        return self.town_name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        from django.core.cache import cache
+
+        cache.delete(self.CACHE_KEY)
+
+    CACHE_KEY = "core:town-settings"
+
+    @classmethod
+    def current(cls) -> "TownSettings":
+        from django.core.cache import cache
+
+        town = cache.get(cls.CACHE_KEY)
+        if town is None:
+            town, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, town, 300)
+        return town
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, and when. Written by `core.audit.record`."""
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=100)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("audit event")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

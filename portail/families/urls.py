@@ -1,0 +1,2 @@
+app_name = "families"
+urlpatterns: list = []

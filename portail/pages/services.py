@@ -1,0 +1,25 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portail.core.models import TownSettings
+from portail.messaging.services import send_email
+from portail.pages.models import ContactMessage
+
+
+@transaction.atomic
+def submit_contact(form) -> ContactMessage:
+    """Store the message and forward it to the service's mailbox."""
+    message = form.save()
+    town = TownSettings.current()
+    send_email(
+        town.email,
+        _("[Contact] %(subject)s") % {"subject": message.subject},
+        _("From: %(name)s <%(email)s> %(phone)s\n\n%(body)s")
+        % {
+            "name": message.name,
+            "email": message.email,
+            "phone": message.phone,
+            "body": message.body,
+        },
+    )
+    return message

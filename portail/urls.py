@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("portail.pages.urls")),
+    path("", include("portail.core.urls")),
+    path("compte/", include("portail.accounts.urls")),
+    path("compte/", include("allauth.urls")),
+    path("foyer/", include("portail.families.urls")),
+    path("messages/", include("portail.messaging.urls")),
+    path("justificatifs/", include("portail.documents.urls")),
+    path("demarches/", include("portail.procedures.urls")),
+    path("agenda/", include("portail.agenda.urls")),
+    path("paiements/", include("portail.billing.urls")),
+    path("gestion/", include("portail.backoffice.urls")),
+    path("administration/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("dev/", include("portail.messaging.dev_urls"))]

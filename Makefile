@@ -16,7 +16,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
-install: system-deps $(VENV)/.installed compilemessages
+install: system-deps $(VENV)/.installed
+	@$(MAKE) --no-print-directory compilemessages
 
 # Debian packages from apt.txt, installed only when one is missing.
 system-deps:
@@ -27,14 +28,14 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-compilemessages: $(VENV)/.installed
+compilemessages:
 	@for d in $(APPS); do (cd $$(dirname $$d) && ../../$(PY) -P -m django compilemessages -v0); done
 
-messages: $(VENV)/.installed
+messages:
 	@for d in $(APPS); do (cd $$(dirname $$d) && DJANGO_SETTINGS_MODULE= ../../$(PY) -P -m django makemessages -l fr --no-obsolete --no-location -v0); done
 
 # Every French message translated and none fuzzy.
-check-messages: $(VENV)/.installed
+check-messages:
 	@status=0; for po in $$(ls portail/*/locale/fr/LC_MESSAGES/django.po 2>/dev/null); do \
 	  out=$$(msgfmt --check --statistics -o /dev/null $$po 2>&1); \
 	  case "$$out" in *untranslated*|*fuzzy*) echo "$$po: $$out"; status=1;; esac; \

@@ -239,3 +239,14 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 
 # Town rules (the administrator edits the town's identity in the admin; these are policy).
 NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
+
+# Each area's settings below its own heading (keeps merges of parallel work clean).
+# --- accounts ---
+
+# --- documents ---
+
+# --- procedures ---
+
+# --- agenda ---
+
+# --- billing ---

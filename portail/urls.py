@@ -14,6 +14,12 @@ urlpatterns = [
     path("agenda/", include("portail.agenda.urls")),
     path("paiements/", include("portail.billing.urls")),
     path("gestion/", include("portail.backoffice.urls")),
+    # Agents' side of each area, next to the area's own code.
+    path("gestion/comptes/", include("portail.accounts.agent_urls")),
+    path("gestion/justificatifs/", include("portail.documents.agent_urls")),
+    path("gestion/demandes/", include("portail.procedures.agent_urls")),
+    path("gestion/agenda/", include("portail.agenda.agent_urls")),
+    path("gestion/regie/", include("portail.billing.agent_urls")),
     path("administration/", admin.site.urls),
 ]
 

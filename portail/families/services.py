@@ -25,3 +25,9 @@ def booking_block_reason(household: Household, today: datetime.date | None = Non
             "you top it up (« recharger mon compte » in « Paiements »)."
         ) % {"date": since.strftime("%d/%m/%Y")}
     return None
+
+
+# --- profile (« Mon profil ») ---
+
+
+# --- authorised persons and enrolment (procedures) ---

@@ -1,0 +1,2 @@
+app_name = "agenda_agent"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "documents_agent"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "procedures_agent"
+urlpatterns: list = []

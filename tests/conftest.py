@@ -2,6 +2,7 @@
 
 import os
 import socket
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,13 @@ from django.conf import settings
 from tests.factories import PASSWORD, make_parent
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+REPO = Path(__file__).resolve().parent.parent
+# The shared folder lies beside the repository (CI, main checkout); worktrees use /work/shared.
+SHARED = next(
+    (p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()),
+    REPO.parent / "shared",
+)
+UPLOADS = SHARED / "fixtures" / "uploads"
 
 
 # --- Mail: a real SMTP server on loopback; Django sends through its SMTP backend. ----------

@@ -1,7 +1,7 @@
 import pytest
 
 from portail.messaging.services import notify
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 
 @pytest.mark.django_db
@@ -10,7 +10,7 @@ def test_inbox_shows_unread_count_and_marks_read(client):
     other = UserFactory()
     message = notify(user, "Votre demande est close", "Texte", email=False)
     foreign = notify(other, "Pas pour vous", "Secret", email=False)
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     html = client.get("/messages/").content.decode()
     assert "Votre demande est close" in html and "Pas pour vous" not in html
     assert '<span class="badge">1' in html

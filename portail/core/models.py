@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +19,14 @@ class TownSettings(models.Model):
 
     town_name = models.CharField(_("town name"), max_length=100, default="Viry")
     portal_name = models.CharField(_("portal name"), max_length=100, default="Portail famille")
-    logo = models.FileField(_("logo"), upload_to="town/", blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="town/",
+        blank=True,
+        # No SVG: it can carry scripts.
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+        help_text=_("PNG, JPEG or WebP, shown at the top of every page."),
+    )
     primary_colour = models.CharField(
         _("primary colour"), max_length=7, default="#1b5e7a", validators=[colour]
     )

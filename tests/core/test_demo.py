@@ -42,7 +42,7 @@ def test_closures_hold_holidays_of_the_zone():
 
     sync_holiday_closures(2026, "Zone A")
     days = dict(Closure.objects.values_list("date", "reason"))
-    assert days[datetime.date(2026, 11, 11)] .startswith("Armistice")
+    assert days[datetime.date(2026, 11, 11)].startswith("Armistice")
     assert "Noël" in days[datetime.date(2026, 12, 23)]
     assert datetime.date(2026, 12, 26) not in days  # a Saturday is closed anyway, not stored
     assert sync_holiday_closures(2026, "Zone A") == 0

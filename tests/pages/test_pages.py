@@ -77,3 +77,10 @@ def test_theme_css_carries_the_town_colours(client):
     town.save()
     css = client.get(reverse("core:theme_css")).content.decode()
     assert "--primary: #123456" in css
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_french_404(client):
+    response = client.get("/nexiste-pas/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()

@@ -1,0 +1,90 @@
+"""Synthetic town for benchmarks and load tests: `manage.py seed_town --families N`.
+
+Fast on PostgreSQL (COPY) and correct on SQLite (bulk_create). Deterministic for a seed.
+Each area adds its part through `portail/<app>/seed.py::seed(town)`, called in app order.
+"""
+
+import dataclasses
+import datetime
+import random
+
+from django.db import connection
+
+from portail.core import clock
+
+
+@dataclasses.dataclass
+class SeedTown:
+    """What the seeding steps share."""
+
+    rng: random.Random
+    year: int  # school year's first year
+    today: datetime.date
+    now: datetime.datetime
+    household_ids: list[int] = dataclasses.field(default_factory=list)
+    user_ids: list[int] = dataclasses.field(default_factory=list)
+    # (child_id, household_id, school_id, birth_date)
+    children: list[tuple[int, int, int, datetime.date]] = dataclasses.field(default_factory=list)
+    progress: object = None
+
+    def step(self, text: str):
+        if self.progress:
+            self.progress(text)
+
+
+def copy_rows(model, fields: list[str], rows) -> int:
+    """Insert many rows fast: COPY on PostgreSQL, bulk_create elsewhere. Returns the count."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        columns = [f'"{model._meta.get_field(f).column}"' for f in fields]
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg 3 cursor
+            with raw.copy(
+                f'COPY "{model._meta.db_table}" ({", ".join(columns)}) FROM STDIN'
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return len(rows)
+    objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+    model.objects.bulk_create(objs, batch_size=2000)
+    return len(rows)
+
+
+def max_id(model) -> int:
+    from django.db.models import Max
+
+    return model.objects.aggregate(m=Max("pk"))["m"] or 0
+
+
+def reset_sequences(*models):
+    """After COPY with explicit ids, move PostgreSQL's sequences past them."""
+    if connection.vendor != "postgresql":
+        return
+    from psycopg import sql
+
+    query = sql.SQL(
+        "SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {}), 1))"
+    )
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.cursor.execute(query.format(sql.Identifier(table)), [f'"{table}"'])
+
+
+def open_days(year: int, weekdays: str, closed: set[datetime.date]) -> list[datetime.date]:
+    from portail.agenda.services import school_year_bounds
+
+    start, end = school_year_bounds(year)
+    days = []
+    day = start
+    while day <= end:
+        if str(day.weekday()) in weekdays and day not in closed:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def today_default() -> datetime.date:
+    return clock.today()

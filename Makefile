@@ -7,7 +7,7 @@ PORT ?= 8000
 APPS := $(wildcard portail/*/locale)
 
 .PHONY: run test test-fast test-postgres lint format messages compilemessages check-messages \
-        system-deps install demo worker clean bench load
+        system-deps install demo worker clean bench load scaleout
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -73,6 +73,19 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Benchmarks on PostgreSQL (127.0.0.1:5432): a 100-family and a 12,000-family town.
+BENCH_DB := postgres://postgres@127.0.0.1:5432
+bench: install
+	@for n in 100 12000; do \
+	  psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname='bench_$$n'" | grep -q 1 \
+	    || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE bench_$$n"; \
+	  DATABASE_URL=$(BENCH_DB)/bench_$$n $(PY) -W ignore -m bench.run --families $$n --label $$n || exit 1; \
+	done
+
+# Two app servers and two task workers sharing PostgreSQL and Redis.
+scaleout: install
+	$(PY) bench/scaleout.py
 
 clean:
 	rm -rf var/test-media .pytest_cache

@@ -32,7 +32,9 @@ def home(request):
         if activity is None:
             form.add_error("kind", _("This school has no such activity."))
         else:
-            return redirect("agenda_agent:sheet", activity.pk, form.cleaned_data["date"].isoformat())
+            return redirect(
+                "agenda_agent:sheet", activity.pk, form.cleaned_data["date"].isoformat()
+            )
     return render(
         request,
         "agenda/agent_home.html",

@@ -56,9 +56,12 @@ def _demo_bookings(stdout):
         return
     today = clock.today()
     school = children[0].school
-    if school and not Closure.objects.filter(
-        school=school, source=Closure.Source.AGENT, reason="Journée pédagogique"
-    ).exists():
+    if (
+        school
+        and not Closure.objects.filter(
+            school=school, source=Closure.Source.AGENT, reason="Journée pédagogique"
+        ).exists()
+    ):
         day = today + datetime.timedelta(days=14)
         calendar = Calendar(day, day + datetime.timedelta(days=60))
         while day.weekday() >= 3 or calendar.closure_reason(school.pk, day):
@@ -66,7 +69,9 @@ def _demo_bookings(stdout):
         Closure.objects.create(
             date=day, school=school, reason="Journée pédagogique", source=Closure.Source.AGENT
         )
-    past = plan_days(today - datetime.timedelta(days=14), today - datetime.timedelta(days=1), "0134")
+    past = plan_days(
+        today - datetime.timedelta(days=14), today - datetime.timedelta(days=1), "0134"
+    )
     coming = plan_days(today, today + datetime.timedelta(days=35), "0134")
     plans = {
         "Léa": [Activity.Kind.LUNCH, Activity.Kind.EVENING1],

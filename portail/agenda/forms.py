@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portail.agenda.models import Activity
 from portail.families.models import School
@@ -40,7 +41,11 @@ class BulkChildrenForm(forms.Form):
         error_messages={"required": _("Choose at least one child.")},
     )
     action = forms.ChoiceField(
-        choices=[("create", _("créer")), ("delete", _("supprimer"))], widget=forms.HiddenInput
+        choices=[
+            ("create", pgettext_lazy("bulk booking", "create")),
+            ("delete", pgettext_lazy("bulk booking", "delete")),
+        ],
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, children, **kwargs):

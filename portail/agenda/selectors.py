@@ -95,9 +95,7 @@ def month_view(child, year: int, month: int, as_agent: bool = False) -> list[lis
     calendar = Calendar(start, end)
     booked = defaultdict(list)
     for day, name in (
-        Booking.objects.filter(
-            child=child, date__range=(start, end), status=Booking.Status.BOOKED
-        )
+        Booking.objects.filter(child=child, date__range=(start, end), status=Booking.Status.BOOKED)
         .order_by("date", "activity__position")
         .values_list("date", "activity__name")
     ):

@@ -269,7 +269,10 @@ def _apply(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Ou
                 else:
                     to_create.append(
                         Booking(
-                            child=child, activity=activity, date=day, created_at=now,
+                            child=child,
+                            activity=activity,
+                            date=day,
+                            created_at=now,
                             created_by=actor,
                         )  # fmt: skip
                     )
@@ -319,7 +322,9 @@ def save_day(
     )
     outcome = Outcome()
     actor = _user(actor)
-    _apply([(child, k, day) for k in sorted(wanted - booked_kinds)], "book", actor, as_agent, outcome)
+    _apply(
+        [(child, k, day) for k in sorted(wanted - booked_kinds)], "book", actor, as_agent, outcome
+    )
     _apply(
         [(child, k, day) for k in sorted(booked_kinds - wanted)], "cancel", actor, as_agent, outcome
     )

@@ -63,14 +63,15 @@ def calendar_context(child, year, month, as_agent, day_url_name, calendar_url):
 @household_required
 def calendar(request):
     children = selectors.children_of(request.household)
-    if not children:
+    listed = list(children)
+    if not listed:
         return render(request, "agenda/calendar.html", {"no_child": True})
-    child = children[0]
+    child = listed[0]
     if request.GET.get("child"):
-        try:
-            child = get_for_household(children, request.household, int(request.GET["child"]))
-        except ValueError:
-            raise Http404 from None
+        # Only the household's own children: another family's id is a 404.
+        child = next((c for c in listed if str(c.pk) == request.GET["child"]), None)
+        if child is None:
+            raise Http404
     year, month = parse_month(request.GET.get("mois"))
     context = calendar_context(
         child, year, month, False, "agenda:day", reverse("agenda:calendar")
@@ -272,9 +273,7 @@ def summary_context(outcome, data):
 def feed_settings(request):
     if request.method == "POST":
         services.regenerate_feed(request.household)
-        messages.success(
-            request, _("A new address was created. The previous one no longer works.")
-        )
+        messages.success(request, _("A new address was created. The previous one no longer works."))
         return redirect("agenda:feed_settings")
     feed = CalendarFeed.objects.filter(household=request.household).first()
     url = (
@@ -300,7 +299,9 @@ def feed(request, token):
         event.add("dtstamp", stamp)
         event.add("summary", f"{booking.child.first_name} – {activity.name}")
         event.add("location", activity.school.name)
-        event.add("dtstart", datetime.datetime.combine(booking.date, activity.start_time, clock.PARIS))
+        event.add(
+            "dtstart", datetime.datetime.combine(booking.date, activity.start_time, clock.PARIS)
+        )
         event.add("dtend", datetime.datetime.combine(booking.date, activity.end_time, clock.PARIS))
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

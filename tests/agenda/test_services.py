@@ -123,9 +123,9 @@ def test_bulk_school_year_is_fast_and_few_queries(family):
     days = services.plan_days(datetime.date(2026, 9, 1), datetime.date(2027, 7, 4), "01234")
     kinds = [k for k, _label in Activity.Kind.choices]
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
-        with time_machine.travel(datetime.datetime(2026, 8, 20, 10, 0), tick=False):
-            outcome = services.bulk_change(children, kinds, days, "book", user)
+    august = datetime.datetime(2026, 8, 20, 10, 0)
+    with CaptureQueriesContext(connection) as queries, time_machine.travel(august, tick=False):
+        outcome = services.bulk_change(children, kinds, days, "book", user)
     elapsed = time.perf_counter() - started
     assert len(outcome.booked) > 3 * 4 * 130  # about 140 open days (Mon, Tue, Thu, Fri)
     assert Booking.objects.count() == len(outcome.booked)
@@ -143,7 +143,7 @@ def test_agent_closure_cancels_bookings_notifies_and_is_audited(frozen, family, 
     closure = services.add_closure(MONDAY, child.school, "Grève", agent)
     assert Booking.objects.get(child=child).status == "cancelled"
     assert Booking.objects.get(child=other_school).status == "booked"
-    assert user.messages.filter(subject__contains="30/11/2026").exists()
+    assert user.portal_messages.filter(subject__contains="30/11/2026").exists()
     assert AuditEvent.objects.filter(action="agenda.closure_added", actor=agent).exists()
     with pytest.raises(ValidationError):
         services.add_closure(MONDAY, child.school, "Encore", agent)

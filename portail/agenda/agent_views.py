@@ -40,7 +40,7 @@ def home(request):
         "agenda/agent_home.html",
         {
             "form": form,
-            "closure_form": forms.ClosureForm(),
+            "closure_form": forms.ClosureForm(prefix="closure"),
             "closures": selectors.upcoming_closures()[:60],
             "query": request.GET.get("q", ""),
             "found": _find_children(request.GET.get("q", "").strip()),
@@ -61,7 +61,7 @@ def _find_children(query):
 @agent_required
 @require_POST
 def closure_add(request):
-    form = forms.ClosureForm(request.POST)
+    form = forms.ClosureForm(request.POST, prefix="closure")
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -188,13 +188,18 @@ def test_attendance_sheet_csv_and_closures(client, frozen, family, agent):
 
     response = client.post(
         reverse("agenda_agent:closure_add"),
-        {"date": "2026-12-03", "school": "", "reason": "Journée pédagogique"},
+        {
+            "closure-date": "2026-12-03",
+            "closure-school": "",
+            "closure-reason": "Journée pédagogique",
+        },
     )
     assert response.status_code == 302
     closure = Closure.objects.get(reason="Journée pédagogique")
     assert closure.school is None and closure.source == "agent"
     again = client.post(
-        reverse("agenda_agent:closure_add"), {"date": "2026-12-03", "school": "", "reason": "x"}
+        reverse("agenda_agent:closure_add"),
+        {"closure-date": "2026-12-03", "closure-school": "", "closure-reason": "x"},
     )
     assert "déjà fermé" in again.content.decode()
     client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]))

@@ -116,7 +116,8 @@ def month_view(child, year: int, month: int, as_agent: bool = False) -> list[lis
             weeks.append(week)
             week = []
         day += datetime.timedelta(days=1)
-    return weeks
+    # A week whose weekdays all fall in another month shows nothing (Monday to Friday only).
+    return [w for w in weeks if any(d.in_month and not d.is_weekend for d in w)]
 
 
 @dataclasses.dataclass

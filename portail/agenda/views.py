@@ -178,7 +178,14 @@ def bulk_period(request):
     return render(
         request,
         "agenda/bulk_days.html",
-        _bulk_context(save_form, step, block_reason, days=_day_choices(save_form, form)),
+        _bulk_context(
+            save_form,
+            step,
+            block_reason,
+            days=_day_choices(save_form),
+            period_start=form.cleaned_data["start"],
+            period_end=form.cleaned_data["end"],
+        ),
     )
 
 
@@ -192,7 +199,7 @@ def _bulk_context(form, step, block_reason, **extra):
     }
 
 
-def _day_choices(save_form, period_form):
+def _day_choices(save_form):
     """The period's days grouped by month, each ticked unless closed everywhere or out of time."""
     days = save_form.candidate_days()
     if not days:
@@ -231,7 +238,13 @@ def bulk_save(request):
             request,
             "agenda/bulk_days.html",
             _bulk_context(
-                form, step, booking_block_reason(request.household), days=_day_choices(form, form)
+                form,
+                step,
+                booking_block_reason(request.household),
+                days=_day_choices(form),
+                day_errors=form.errors.get("days"),
+                period_start=form.cleaned_data.get("start"),
+                period_end=form.cleaned_data.get("end"),
             ),
         )
     data = form.cleaned_data

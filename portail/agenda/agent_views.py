@@ -23,7 +23,8 @@ from portail.families.models import Child
 @agent_required
 def home(request):
     form = forms.SheetChoiceForm(
-        request.GET or None, initial={"date": clock.today(), "kind": Activity.Kind.LUNCH}
+        request.GET if "school" in request.GET else None,
+        initial={"date": clock.today(), "kind": Activity.Kind.LUNCH},
     )
     if form.is_valid():
         activity = Activity.objects.filter(

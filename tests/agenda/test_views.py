@@ -216,3 +216,11 @@ def test_agent_books_past_the_deadline(client, frozen, family, agent):
     assert Booking.objects.get().created_by == agent
     html = client.get(reverse("agenda_agent:child_calendar", args=[child.pk])).content.decode()
     assert url in html
+
+
+def test_agent_finds_a_child_without_touching_the_sheet_form(client, family, agent):
+    _user, _household, child, _activities = family
+    client.force_login(agent)
+    html = client.get(reverse("agenda_agent:home"), {"q": child.first_name}).content.decode()
+    assert reverse("agenda_agent:child_calendar", args=[child.pk]) in html
+    assert "errorlist" not in html

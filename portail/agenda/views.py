@@ -133,6 +133,13 @@ def day(request, child_pk, date):
 # --- « saisie groupée » ---------------------------------------------------------------------
 
 
+def _check_children(request, data, children):
+    """Another family's child (or any unknown id) in the chosen children is a 404."""
+    own = {str(c.pk) for c in children}
+    if any(pk not in own for pk in data.getlist("children")):
+        raise Http404
+
+
 @household_required
 def bulk(request):
     children = selectors.children_of(request.household)
@@ -148,6 +155,7 @@ def bulk(request):
 def bulk_period(request):
     children = selectors.children_of(request.household)
     block_reason = booking_block_reason(request.household)
+    _check_children(request, request.GET, children)
     step = forms.BulkChildrenForm(request.GET, children=children)
     if not step.is_valid():
         return render(
@@ -229,6 +237,7 @@ def _day_choices(save_form):
 @require_POST
 def bulk_save(request):
     children = selectors.children_of(request.household)
+    _check_children(request, request.POST, children)
     form = forms.BulkSaveForm(request.POST, children=children)
     if not form.is_valid():
         step = forms.BulkChildrenForm(request.POST, children=children)

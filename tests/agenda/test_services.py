@@ -130,6 +130,7 @@ def test_bulk_school_year_is_fast_and_few_queries(family):
     assert len(outcome.booked) > 3 * 4 * 130  # about 140 open days (Mon, Tue, Thu, Fri)
     assert Booking.objects.count() == len(outcome.booked)
     assert len(queries) < 20
+    print(f"school year, 3 children x 4 activities: {elapsed:.3f}s, {len(queries)} queries")
     assert elapsed < 1.0, elapsed
 
 

@@ -57,7 +57,14 @@ def test_another_familys_child_is_404(client, frozen, family):
     response = client.get(
         reverse("agenda:bulk_period"), {"children": [stranger.pk], "action": "create"}
     )
-    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert response.status_code == 404
+    period = {"action": "create", "start": "2026-11-30", "end": "2026-11-30", "kinds": [LUNCH]}
+    response = client.post(
+        reverse("agenda:bulk_save"),
+        {**period, "children": [stranger.pk], "weekdays": ["0"], "days": ["2026-11-30"]},
+    )
+    assert response.status_code == 404
+    assert not Booking.objects.exists()
 
 
 def test_day_view_books_and_shows_price_and_full(client, frozen, family):

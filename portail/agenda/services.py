@@ -25,6 +25,7 @@ from portail.agenda.models import (
 from portail.core import audit, clock
 from portail.families.models import Child, Household, School
 from portail.families.services import booking_block_reason
+from portail.messaging.services import notify_household
 
 
 def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
@@ -91,8 +92,6 @@ def add_closure(day: datetime.date, school: School | None, reason: str, actor) -
         bookings_cancelled=cancelled,
     )
     if households:
-        from portail.messaging.services import notify_household
-
         subject = _("Day closed: %(date)s") % {"date": day.strftime("%d/%m/%Y")}
         body = _(
             "The service is closed on %(date)s (%(reason)s). Your bookings of that day are "

@@ -160,3 +160,24 @@ def test_agent_takes_attendance_and_closes_a_day(page, clock_at_thursday, martin
     assert page.get_by_text("Le 04/12/2026 est désormais fermé.").is_visible()
     assert page.get_by_role("cell", name="Grève").is_visible()
     assert_accessible(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leaving_with_unsaved_choices_warns(page, clock_at_thursday, martin):
+    user, lea, hugo, activities = martin
+    login(page, user.username)
+    page.goto(f"/agenda/enfant/{lea.pk}/{MONDAY.isoformat()}/")
+    page.get_by_label("Accueil Soir 2").check()
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.get_by_role("link", name="Retour au mois").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith(f"/{MONDAY.isoformat()}/")  # stayed: nothing lost
+    assert page.get_by_label("Accueil Soir 2").is_checked()
+    assert not Booking.objects.exists()

@@ -26,7 +26,7 @@ class DateInput(forms.DateInput):
 
 
 class ChildChoiceForm(forms.Form):
-    child = forms.ModelChoiceField(queryset=None, label=_("Agenda de"), empty_label=None)
+    child = forms.ModelChoiceField(queryset=None, label=_("Agenda of"), empty_label=None)
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)

@@ -378,7 +378,12 @@ def record_attendance(activity: Activity, day: datetime.date, states: dict, acto
     }
     now = clock.now()
     written = 0
+    of_school = set(
+        Child.objects.filter(school=activity.school_id, pk__in=states).values_list("pk", flat=True)
+    )
     for child_id, state in states.items():
+        if child_id not in of_school and child_id not in records:
+            continue
         if state not in (Attendance.State.PRESENT, Attendance.State.ABSENT):
             continue
         record = records.get(child_id)

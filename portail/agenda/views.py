@@ -4,6 +4,7 @@ scoping through the household, a selector or a service, a template."""
 import datetime
 from collections import defaultdict
 
+import icalendar
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -306,16 +307,14 @@ def feed_settings(request):
 
 def feed(request, token):
     feed = get_object_or_404(CalendarFeed.objects.select_related("household"), token=token)
-    from icalendar import Calendar, Event
-
-    cal = Calendar()
+    cal = icalendar.Calendar()
     cal.add("prodid", "-//Portail famille//agenda//FR")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _("Bookings"))
     since = clock.today() - datetime.timedelta(days=60)
     stamp = clock.now()
     for booking in selectors.feed_bookings(feed.household, since):
-        event = Event()
+        event = icalendar.Event()
         activity = booking.activity
         event.add("uid", f"booking-{booking.pk}@portail-famille")
         event.add("dtstamp", stamp)

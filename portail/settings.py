@@ -248,5 +248,11 @@ NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
 # --- procedures ---
 
 # --- agenda ---
+# A parent books or cancels day D until the end of the day that leaves this many full days
+# before D (« 72h, 3 jours pleins »); counted in working days when AGENDA_DELAY_WORKING_DAYS.
+AGENDA_MIN_DELAY_DAYS = env.int("AGENDA_MIN_DELAY_DAYS", default=3)
+AGENDA_DELAY_WORKING_DAYS = env.bool("AGENDA_DELAY_WORKING_DAYS", default=False)
+# How far ahead a parent may book (days).
+AGENDA_MAX_DELAY_DAYS = env.int("AGENDA_MAX_DELAY_DAYS", default=366)
 
 # --- billing ---

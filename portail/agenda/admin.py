@@ -33,3 +33,17 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status", "activity__school"]
     raw_id_fields = ["child"]
     date_hierarchy = "date"
+
+
+@admin.register(models.Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["date", "child", "activity", "state", "absence_reason", "billed"]
+    list_filter = ["state", "billed", "activity__school"]
+    raw_id_fields = ["child"]
+    date_hierarchy = "date"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Billed attendance is locked: billing has already charged it.
+        if obj is not None and obj.billed:
+            return [f.name for f in obj._meta.fields]
+        return ["billed"]

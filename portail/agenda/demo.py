@@ -1,11 +1,11 @@
 import datetime
 from decimal import Decimal
 
-from portail.agenda.models import AbsenceReason, Activity
-from portail.agenda.services import sync_holiday_closures
+from portail.agenda.models import AbsenceReason, Activity, Closure
+from portail.agenda.services import Calendar, bulk_change, plan_days, sync_holiday_closures
 from portail.core import clock
 from portail.core.models import TownSettings
-from portail.families.models import School
+from portail.families.models import Child, School
 
 ACTIVITIES = [
     # kind, name, start, end, price, counts for the tax certificate
@@ -41,3 +41,45 @@ def load(stdout):
         )
     year = clock.school_year_of(clock.today())
     sync_holiday_closures(year, TownSettings.current().school_zone)
+    if clock.today().month >= 6:
+        sync_holiday_closures(year + 1, TownSettings.current().school_zone)
+    _demo_bookings(stdout)
+
+
+def _demo_bookings(stdout):
+    """Léa and Hugo (Famille Martin): past days (for billing to debit) and the coming weeks;
+    a training day at their school. Idempotent: what is already booked is skipped."""
+    children = list(
+        Child.objects.filter(household__name="Famille Martin").select_related("school", "household")
+    )
+    if not children:
+        return
+    today = clock.today()
+    school = children[0].school
+    if (
+        school
+        and not Closure.objects.filter(
+            school=school, source=Closure.Source.AGENT, reason="Journée pédagogique"
+        ).exists()
+    ):
+        day = today + datetime.timedelta(days=14)
+        calendar = Calendar(day, day + datetime.timedelta(days=60))
+        while day.weekday() >= 3 or calendar.closure_reason(school.pk, day):
+            day += datetime.timedelta(days=1)  # a Monday to Wednesday not already closed
+        Closure.objects.create(
+            date=day, school=school, reason="Journée pédagogique", source=Closure.Source.AGENT
+        )
+    past = plan_days(
+        today - datetime.timedelta(days=14), today - datetime.timedelta(days=1), "0134"
+    )
+    coming = plan_days(today, today + datetime.timedelta(days=35), "0134")
+    plans = {
+        "Léa": [Activity.Kind.LUNCH, Activity.Kind.EVENING1],
+        "Hugo": [Activity.Kind.MORNING, Activity.Kind.LUNCH],
+    }
+    created = 0
+    for child in children:
+        kinds = plans.get(child.first_name, [Activity.Kind.LUNCH])
+        outcome = bulk_change([child], kinds, past + coming, "book", None, as_agent=True)
+        created += len(outcome.booked)
+    stdout.write(f"agenda: {created} demo booking(s) created.")

@@ -199,3 +199,19 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.child} {self.activity.name} {self.date:%d/%m/%Y}: {self.state}"
+
+
+class CalendarFeed(models.Model):
+    """A household's private iCalendar address. Regenerating the token revokes the old one."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+
+    def __str__(self):
+        return f"{self.household}"

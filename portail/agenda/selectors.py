@@ -1,8 +1,13 @@
 import dataclasses
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
+from portail.agenda import deadline
 from portail.agenda.models import Activity, Attendance, Booking
+from portail.core import clock
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,3 +63,190 @@ def billable_items(day: datetime.date) -> list[BillableItem]:
 
 def activities_of_school(school):
     return Activity.objects.filter(school=school)
+
+
+# --- the parents' agenda -------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Day:
+    date: datetime.date
+    in_month: bool
+    state: str  # "open", "locked" (past the deadline) or "closed"
+    closure: str | None = None
+    booked: list = dataclasses.field(default_factory=list)  # activity names
+
+    @property
+    def is_weekend(self):
+        return self.date.weekday() >= 5
+
+
+def month_view(child, year: int, month: int, as_agent: bool = False) -> list[list[Day]]:
+    """The weeks (Monday to Sunday) of a month for one child: each day open (can be booked),
+    locked (past the deadline) or closed, with its bookings. Three queries whatever the number
+    of bookings: activities, closures, bookings."""
+    from portail.agenda.services import Calendar
+
+    first = datetime.date(year, month, 1)
+    start = first - datetime.timedelta(days=first.weekday())
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    end = last + datetime.timedelta(days=6 - last.weekday())
+    activities = list(Activity.objects.filter(school_id=child.school_id)) if child.school_id else []
+    calendar = Calendar(start, end)
+    booked = defaultdict(list)
+    for day, name in (
+        Booking.objects.filter(child=child, date__range=(start, end), status=Booking.Status.BOOKED)
+        .order_by("date", "activity__position")
+        .values_list("date", "activity__name")
+    ):
+        booked[day].append(name)
+    today = clock.today()
+    weeks, week, day = [], [], start
+    while day <= end:
+        is_open = any(calendar.is_open(a, day) for a in activities)
+        closure = calendar.closure_reason(child.school_id, day)
+        if not is_open:
+            state = "closed"
+        elif as_agent or deadline.parent_can_change(day, today):
+            state = "open"
+        else:
+            state = "locked"
+        week.append(Day(day, day.month == month, state, closure, booked.get(day, [])))
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+        day += datetime.timedelta(days=1)
+    # A week whose weekdays all fall in another month shows nothing (Monday to Friday only).
+    return [w for w in weeks if any(d.in_month and not d.is_weekend for d in w)]
+
+
+@dataclasses.dataclass
+class Slot:
+    activity: Activity
+    price: Decimal
+    is_open: bool
+    booked: bool
+    changeable: bool
+    full: bool
+    remaining: int | None
+
+
+def day_slots(child, day: datetime.date, as_agent: bool = False) -> list[Slot]:
+    """The child's activities on `day`, with price, booking, capacity and whether they can be
+    changed now."""
+    from portail.agenda.services import Calendar
+
+    if not child.school_id:
+        return []
+    activities = list(
+        Activity.objects.filter(school_id=child.school_id).prefetch_related("price_brackets")
+    )
+    calendar = Calendar(day, day)
+    booked = set(
+        Booking.objects.filter(child=child, date=day, status=Booking.Status.BOOKED).values_list(
+            "activity_id", flat=True
+        )
+    )
+    counts = dict(
+        Booking.objects.filter(
+            activity__in=[a for a in activities if a.capacity is not None],
+            date=day,
+            status=Booking.Status.BOOKED,
+        )
+        .values_list("activity_id")
+        .annotate(n=Count("pk"))
+    )
+    in_time = as_agent or deadline.parent_can_change(day)
+    slots = []
+    for activity in activities:
+        remaining = None
+        if activity.capacity is not None:
+            remaining = max(activity.capacity - counts.get(activity.pk, 0), 0)
+        is_open = calendar.is_open(activity, day)
+        is_booked = activity.pk in booked
+        full = remaining == 0 and not is_booked
+        slots.append(
+            Slot(
+                activity=activity,
+                price=activity.price_for(child.household),
+                is_open=is_open,
+                booked=is_booked,
+                changeable=in_time and (is_open or is_booked) and not full,
+                full=full,
+                remaining=remaining,
+            )
+        )
+    return slots
+
+
+def children_of(household):
+    return household.children.select_related("school").order_by("birth_date", "first_name")
+
+
+# --- the agents' attendance sheet ----------------------------------------------------------
+
+
+@dataclasses.dataclass
+class SheetRow:
+    child: object
+    booked: bool
+    attendance: Attendance | None
+    pickups: list
+
+
+def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
+    """The children expected on an activity on a day (booked), and those recorded without a
+    booking or excused, with what the agent needs: allergies, PAI, authorised persons (evening)."""
+    from django.db.models import Prefetch
+
+    from portail.families.models import AuthorizedPickup, Child
+
+    booked_ids = set(
+        Booking.objects.filter(activity=activity, date=day, status=Booking.Status.BOOKED)
+        .values_list("child_id", flat=True)
+    )  # fmt: skip
+    records = {
+        a.child_id: a
+        for a in Attendance.objects.filter(activity=activity, date=day).select_related(
+            "absence_reason"
+        )
+    }
+    evening = activity.kind in (Activity.Kind.EVENING1, Activity.Kind.EVENING2)
+    children = Child.objects.filter(pk__in=booked_ids | set(records)).order_by(
+        "last_name", "first_name"
+    )
+    if evening:
+        children = children.prefetch_related(
+            Prefetch("authorized_pickups", queryset=AuthorizedPickup.objects.all())
+        )
+    return [
+        SheetRow(
+            child=child,
+            booked=child.pk in booked_ids,
+            attendance=records.get(child.pk),
+            pickups=list(child.authorized_pickups.all()) if evening else [],
+        )
+        for child in children
+    ]
+
+
+def upcoming_closures(school=None):
+    from portail.agenda.models import Closure
+
+    qs = Closure.objects.filter(date__gte=clock.today()).select_related("school")
+    if school is not None:
+        qs = qs.filter(Q(school=None) | Q(school=school))
+    return qs
+
+
+# --- calendar feed -------------------------------------------------------------------------
+
+
+def feed_bookings(household, since: datetime.date):
+    return (
+        Booking.objects.filter(
+            child__household=household, status=Booking.Status.BOOKED, date__gte=since
+        )
+        .select_related("child", "activity", "activity__school")
+        .order_by("date", "activity__position")
+    )

@@ -1,18 +1,41 @@
-"""Writes of the agenda: closures now; booking, cancelling and attendance come with the agenda."""
+"""Writes of the agenda: closures, booking and cancelling (one day or in bulk), attendance, the
+calendar feed's token. Every write runs in one transaction and locks what it depends on."""
 
+import dataclasses
 import datetime
+import secrets
+from collections import defaultdict
 
 import holidays
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from portail.agenda.models import AbsenceReason, Activity, Attendance, Booking, Closure
-from portail.core import clock
-from portail.families.models import Child
+from portail.agenda import deadline
+from portail.agenda.models import (
+    AbsenceReason,
+    Activity,
+    Attendance,
+    Booking,
+    CalendarFeed,
+    Closure,
+)
+from portail.core import audit, clock
+from portail.families.models import Child, Household, School
+from portail.families.services import booking_block_reason
+from portail.messaging.services import notify_household
 
 
 def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of the school year starting in September of `year` (2026 -> 2026-27)."""
     return datetime.date(year, 9, 1), datetime.date(year + 1, 7, 4)
+
+
+def in_school_year(day: datetime.date) -> bool:
+    start, end = school_year_bounds(clock.school_year_of(day))
+    return start <= day <= end
 
 
 @transaction.atomic
@@ -38,6 +61,368 @@ def sync_holiday_closures(year: int, zone: str) -> int:
         )
         created += was_created
     return created
+
+
+# --- closures entered by agents ------------------------------------------------------------
+
+
+@transaction.atomic
+def add_closure(day: datetime.date, school: School | None, reason: str, actor) -> Closure:
+    """Close a day (strike, training day...) for one school or all; the bookings of that day are
+    cancelled (not charged) and the families told."""
+    if Closure.objects.filter(Q(school=None) | Q(school=school), date=day).exists():
+        raise ValidationError({"date": _("This day is already closed.")})
+    closure = Closure.objects.create(
+        date=day, school=school, reason=reason, source=Closure.Source.AGENT
+    )
+    bookings = Booking.objects.select_for_update().filter(date=day, status=Booking.Status.BOOKED)
+    if school is not None:
+        bookings = bookings.filter(activity__school=school)
+    households = set(bookings.values_list("child__household_id", flat=True))
+    cancelled = bookings.update(
+        status=Booking.Status.CANCELLED, cancelled_at=clock.now(), cancelled_by=actor
+    )
+    audit.record(
+        actor,
+        "agenda.closure_added",
+        closure,
+        date=day.isoformat(),
+        school=school.name if school else None,
+        reason=reason,
+        bookings_cancelled=cancelled,
+    )
+    if households:
+        subject = _("Day closed: %(date)s") % {"date": day.strftime("%d/%m/%Y")}
+        body = _(
+            "The service is closed on %(date)s (%(reason)s). Your bookings of that day are "
+            "cancelled and will not be charged."
+        ) % {"date": day.strftime("%d/%m/%Y"), "reason": reason}
+        for household in Household.objects.filter(pk__in=households):
+            notify_household(
+                household, subject, body, dedupe_key=f"closure:{closure.pk}:{household.pk}"
+            )
+    return closure
+
+
+@transaction.atomic
+def remove_closure(closure: Closure, actor) -> None:
+    """Reopen a day (an agent corrects the closures table). Cancelled bookings stay cancelled."""
+    audit.record(
+        actor,
+        "agenda.closure_removed",
+        closure,
+        date=closure.date.isoformat(),
+        school=closure.school.name if closure.school else None,
+        reason=closure.reason,
+        source=closure.source,
+    )
+    closure.delete()
+
+
+# --- booking and cancelling -----------------------------------------------------------------
+
+
+class Skip:
+    """Why a requested booking or cancellation was not made."""
+
+    CLOSED = "closed"
+    DEADLINE = "deadline"
+    ALREADY_BOOKED = "already_booked"
+    NOT_BOOKED = "not_booked"
+    NOT_ENROLLED = "not_enrolled"
+    FULL = "full"
+    BLOCKED = "blocked"
+
+    LABELS = {
+        CLOSED: gettext_lazy("closed day"),
+        DEADLINE: gettext_lazy("past the booking deadline"),
+        ALREADY_BOOKED: gettext_lazy("already booked"),
+        NOT_BOOKED: gettext_lazy("nothing booked"),
+        NOT_ENROLLED: gettext_lazy("child not enrolled in that activity"),
+        FULL: gettext_lazy("full"),
+        BLOCKED: gettext_lazy("account blocked"),
+    }
+
+
+@dataclasses.dataclass
+class Change:
+    child: Child
+    kind: str
+    date: datetime.date
+    activity: Activity | None = None
+    reason: str | None = None  # a Skip code when not done
+
+    @property
+    def reason_label(self):
+        return Skip.LABELS.get(self.reason, "")
+
+    @property
+    def kind_label(self):
+        return self.activity.name if self.activity else Activity.Kind(self.kind).label
+
+
+@dataclasses.dataclass
+class Outcome:
+    booked: list[Change] = dataclasses.field(default_factory=list)
+    cancelled: list[Change] = dataclasses.field(default_factory=list)
+    skipped: list[Change] = dataclasses.field(default_factory=list)
+    block_reasons: dict[int, str] = dataclasses.field(default_factory=dict)
+
+
+class Calendar:
+    """Closures and opening rules of a date range, loaded in one query: is a day open for an
+    activity?"""
+
+    def __init__(self, start: datetime.date, end: datetime.date):
+        self.closed: dict[datetime.date, dict[int | None, str]] = defaultdict(dict)
+        for day, school_id, reason in Closure.objects.filter(date__range=(start, end)).values_list(
+            "date", "school_id", "reason"
+        ):
+            self.closed[day][school_id] = reason
+
+    def closure_reason(self, school_id: int | None, day: datetime.date) -> str | None:
+        reasons = self.closed.get(day)
+        if not reasons:
+            return None
+        return reasons.get(None) or reasons.get(school_id)
+
+    def is_open(self, activity: Activity, day: datetime.date) -> bool:
+        return (
+            day.weekday() < 5
+            and activity.opens_on_weekday(day.weekday())
+            and in_school_year(day)
+            and self.closure_reason(activity.school_id, day) is None
+        )
+
+
+def _apply(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Outcome:
+    """Book (action "book") or cancel ("cancel") each (child, kind, date) request, in bulk:
+    closures, existing bookings and capacity counts are read once, new rows written with
+    bulk_create. The activities concerned are locked first (in pk order, no deadlock), so two
+    parents racing for the last place are served one after the other."""
+    if not requests:
+        return outcome
+    children = {c.pk: c for c, _k, _d in requests}
+    today = clock.today()
+    now = clock.now()
+    blocked = {}
+    if not as_agent:
+        for child in children.values():
+            hid = child.household_id
+            if hid not in blocked:
+                blocked[hid] = booking_block_reason(child.household, today)
+        outcome.block_reasons.update({k: v for k, v in blocked.items() if v})
+    school_ids = {c.school_id for c in children.values() if c.school_id}
+    activities = {
+        (a.school_id, a.kind): a
+        for a in Activity.objects.select_for_update()
+        .filter(school_id__in=school_ids)
+        .order_by("pk")
+    }
+    days = [d for _c, _k, d in requests]
+    start, end = min(days), max(days)
+    calendar = Calendar(start, end)
+    existing = {
+        (child_id, activity_id, day): (pk, status)
+        for pk, child_id, activity_id, day, status in Booking.objects.filter(
+            child_id__in=children, date__range=(start, end)
+        ).values_list("pk", "child_id", "activity_id", "date", "status")
+    }
+    limited = [a.pk for a in activities.values() if a.capacity is not None]
+    counts = defaultdict(int)
+    if action == "book" and limited:
+        for activity_id, day, n in (
+            Booking.objects.filter(
+                activity_id__in=limited, date__range=(start, end), status=Booking.Status.BOOKED
+            )
+            .values_list("activity_id", "date")
+            .annotate(n=Count("pk"))
+        ):
+            counts[(activity_id, day)] = n
+
+    to_create, to_reactivate, to_cancel = [], [], []
+    for child, kind, day in requests:
+        activity = activities.get((child.school_id, kind)) if child.school_id else None
+        change = Change(child, kind, day, activity)
+        key = (child.pk, activity.pk, day) if activity else None
+        current = existing.get(key) if key else None
+        is_booked = current is not None and current[1] == Booking.Status.BOOKED
+        if blocked.get(child.household_id):
+            change.reason = Skip.BLOCKED
+        elif activity is None:
+            change.reason = Skip.NOT_ENROLLED
+        elif not calendar.is_open(activity, day) and not (action == "cancel" and is_booked):
+            change.reason = Skip.CLOSED
+        elif not as_agent and not deadline.parent_can_change(day, today):
+            change.reason = Skip.DEADLINE
+        elif action == "book":
+            if is_booked:
+                change.reason = Skip.ALREADY_BOOKED
+            elif activity.capacity is not None and counts[(activity.pk, day)] >= activity.capacity:
+                change.reason = Skip.FULL
+            else:
+                counts[(activity.pk, day)] += 1
+                existing[key] = (current[0] if current else None, Booking.Status.BOOKED)
+                if current:
+                    to_reactivate.append(current[0])
+                else:
+                    to_create.append(
+                        Booking(
+                            child=child,
+                            activity=activity,
+                            date=day,
+                            created_at=now,
+                            created_by=actor,
+                        )  # fmt: skip
+                    )
+                outcome.booked.append(change)
+                continue
+        else:
+            if not is_booked:
+                change.reason = Skip.NOT_BOOKED
+            else:
+                existing[key] = (current[0], Booking.Status.CANCELLED)
+                to_cancel.append(current[0])
+                outcome.cancelled.append(change)
+                continue
+        outcome.skipped.append(change)
+
+    Booking.objects.bulk_create(to_create, batch_size=500)
+    if to_reactivate:
+        Booking.objects.filter(pk__in=to_reactivate).update(
+            status=Booking.Status.BOOKED,
+            created_at=now,
+            created_by=actor,
+            cancelled_at=None,
+            cancelled_by=None,
+        )
+    if to_cancel:
+        Booking.objects.filter(pk__in=to_cancel).update(
+            status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=actor
+        )
+    return outcome
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def save_day(
+    child: Child, day: datetime.date, wanted_kinds, actor, as_agent: bool = False
+) -> Outcome:
+    """Make the child's bookings of `day` match the ticked activities (by kind): book the new
+    ones, cancel the unticked ones; what cannot be done is reported in `skipped`."""
+    wanted = set(wanted_kinds)
+    booked_kinds = set(
+        Booking.objects.filter(child=child, date=day, status=Booking.Status.BOOKED).values_list(
+            "activity__kind", flat=True
+        )
+    )
+    outcome = Outcome()
+    actor = _user(actor)
+    _apply(
+        [(child, k, day) for k in sorted(wanted - booked_kinds)], "book", actor, as_agent, outcome
+    )
+    _apply(
+        [(child, k, day) for k in sorted(booked_kinds - wanted)], "cancel", actor, as_agent, outcome
+    )
+    if as_agent and (outcome.booked or outcome.cancelled):
+        audit.record(
+            actor,
+            "agenda.bookings_changed",
+            child,
+            date=day.isoformat(),
+            booked=[c.kind for c in outcome.booked],
+            cancelled=[c.kind for c in outcome.cancelled],
+        )
+    return outcome
+
+
+def plan_days(
+    start: datetime.date, end: datetime.date, weekdays
+) -> list[datetime.date]:  # fmt: skip
+    """The days of a period falling on the chosen weekdays (0 = Monday)."""
+    weekdays = {int(w) for w in weekdays}
+    days, day = [], start
+    while day <= end:
+        if day.weekday() in weekdays:
+            days.append(day)
+        day += deadline.ONE_DAY
+    return days
+
+
+@transaction.atomic
+def bulk_change(
+    children, kinds, days, action: str, actor, as_agent: bool = False
+) -> Outcome:  # fmt: skip
+    """« saisie groupée »: book (action "book") or cancel ("cancel") every chosen activity of
+    every chosen child on every chosen day. Bulk reads and writes: a school year for several
+    children is a handful of queries."""
+    if action not in ("book", "cancel"):
+        raise ValueError(action)
+    requests = [(child, kind, day) for child in children for day in sorted(days) for kind in kinds]
+    return _apply(requests, action, _user(actor), as_agent, Outcome())
+
+
+# --- attendance (pointage) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_attendance(activity: Activity, day: datetime.date, states: dict, actor) -> int:
+    """Record present/absent for the children of a sheet. Billed rows and absences declared by
+    the family (excused) are left as they are. Returns the number of rows written."""
+    records = {
+        a.child_id: a
+        for a in Attendance.objects.select_for_update().filter(activity=activity, date=day)
+    }
+    now = clock.now()
+    written = 0
+    of_school = set(
+        Child.objects.filter(school=activity.school_id, pk__in=states).values_list("pk", flat=True)
+    )
+    for child_id, state in states.items():
+        if child_id not in of_school and child_id not in records:
+            continue
+        if state not in (Attendance.State.PRESENT, Attendance.State.ABSENT):
+            continue
+        record = records.get(child_id)
+        if record is not None and (record.billed or record.state == Attendance.State.EXCUSED):
+            continue
+        if record is not None and record.state == state:
+            continue
+        Attendance.objects.update_or_create(
+            child_id=child_id,
+            activity=activity,
+            date=day,
+            defaults={"state": state, "recorded_at": now, "recorded_by": _user(actor)},
+        )
+        written += 1
+    if written:
+        audit.record(
+            actor, "agenda.attendance_recorded", activity, date=day.isoformat(), rows=written
+        )
+    return written
+
+
+@transaction.atomic
+def add_unbooked_presence(activity: Activity, day: datetime.date, child: Child, actor) -> None:
+    """A child came without a booking: a presence, charged with the surcharge by billing."""
+    if child.school_id != activity.school_id:
+        raise ValidationError({"child": _("This child is not enrolled in this school.")})
+    record = Attendance.objects.select_for_update().filter(
+        activity=activity, date=day, child=child
+    ).first()  # fmt: skip
+    if record is not None and record.billed:
+        raise ValidationError({"child": _("This attendance is already billed.")})
+    Attendance.objects.update_or_create(
+        child=child,
+        activity=activity,
+        date=day,
+        defaults={"state": Attendance.State.PRESENT, "recorded_at": clock.now(),
+                  "recorded_by": _user(actor), "absence_reason": None},
+    )  # fmt: skip
+    audit.record(actor, "agenda.unbooked_presence", child, activity=activity.pk, date=str(day))
 
 
 @transaction.atomic
@@ -79,3 +464,19 @@ def declare_absence(
             },
         )
     return cancelled
+
+
+# --- calendar feed -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def regenerate_feed(household: Household) -> CalendarFeed:
+    """Give the household a new private feed address; the old one stops working."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
+        household=household, defaults={"token": secrets.token_urlsafe(32)}
+    )
+    if not _created:
+        feed.token = secrets.token_urlsafe(32)
+        feed.created_at = clock.now()
+        feed.save(update_fields=["token", "created_at"])
+    return feed

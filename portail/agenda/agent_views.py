@@ -1,0 +1,211 @@
+"""The agents' side of the agenda: attendance sheets (pointage), closed days, a child's agenda
+(agents may book or cancel past the deadline)."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portail.agenda import forms, selectors, services
+from portail.agenda.models import Activity, Attendance, Closure
+from portail.agenda.views import calendar_context, day_view, parse_day, parse_month
+from portail.backoffice.permissions import agent_required
+from portail.core import clock
+from portail.families.models import Child
+
+
+@agent_required
+def home(request):
+    form = forms.SheetChoiceForm(
+        request.GET if "school" in request.GET else None,
+        initial={"date": clock.today(), "kind": Activity.Kind.LUNCH},
+    )
+    if form.is_valid():
+        activity = Activity.objects.filter(
+            school=form.cleaned_data["school"], kind=form.cleaned_data["kind"]
+        ).first()
+        if activity is None:
+            form.add_error("kind", _("This school has no such activity."))
+        else:
+            return redirect(
+                "agenda_agent:sheet", activity.pk, form.cleaned_data["date"].isoformat()
+            )
+    return render(
+        request,
+        "agenda/agent_home.html",
+        {
+            "form": form,
+            "closure_form": forms.ClosureForm(prefix="closure"),
+            "closures": selectors.upcoming_closures()[:60],
+            "query": request.GET.get("q", ""),
+            "found": _find_children(request.GET.get("q", "").strip()),
+        },
+    )
+
+
+def _find_children(query):
+    if len(query) < 2:
+        return None
+    return (
+        Child.objects.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
+        .select_related("school")
+        .order_by("last_name", "first_name")[:50]
+    )
+
+
+@agent_required
+@require_POST
+def closure_add(request):
+    form = forms.ClosureForm(request.POST, prefix="closure")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_closure(data["date"], data["school"], data["reason"], request.user)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field, message)
+        else:
+            messages.success(
+                request, _("%(date)s is now closed.") % {"date": data["date"].strftime("%d/%m/%Y")}
+            )
+            return redirect("agenda_agent:home")
+    return render(
+        request,
+        "agenda/agent_home.html",
+        {
+            "form": forms.SheetChoiceForm(initial={"date": clock.today()}),
+            "closure_form": form,
+            "closures": selectors.upcoming_closures()[:60],
+        },
+        status=400,
+    )
+
+
+@agent_required
+@require_POST
+def closure_remove(request, pk):
+    closure = get_object_or_404(Closure, pk=pk)
+    services.remove_closure(closure, request.user)
+    messages.success(
+        request, _("%(date)s is open again.") % {"date": closure.date.strftime("%d/%m/%Y")}
+    )
+    return redirect("agenda_agent:home")
+
+
+def _sheet_objects(activity_pk, date):
+    activity = get_object_or_404(Activity.objects.select_related("school"), pk=activity_pk)
+    return activity, parse_day(date)
+
+
+@agent_required
+def sheet(request, activity_pk, date):
+    activity, day = _sheet_objects(activity_pk, date)
+    if request.method == "POST":
+        states = {}
+        for key, value in request.POST.items():
+            if key.startswith("state-"):
+                try:
+                    states[int(key.removeprefix("state-"))] = value
+                except ValueError:
+                    continue
+        written = services.record_attendance(activity, day, states, request.user)
+        messages.success(request, _("Attendance saved (%(n)s change(s)).") % {"n": written})
+        return redirect(request.path)
+    rows = selectors.attendance_sheet(activity, day)
+    listed = {row.child.pk for row in rows}
+    others = Child.objects.filter(school=activity.school).exclude(pk__in=listed)
+    return render(
+        request,
+        "agenda/agent_sheet.html",
+        {
+            "activity": activity,
+            "day": day,
+            "rows": rows,
+            "add_form": forms.AddChildForm(children=others.order_by("last_name", "first_name")),
+            "evening": activity.kind in (Activity.Kind.EVENING1, Activity.Kind.EVENING2),
+            "State": Attendance.State,
+        },
+    )
+
+
+@agent_required
+@require_POST
+def sheet_add(request, activity_pk, date):
+    activity, day = _sheet_objects(activity_pk, date)
+    others = Child.objects.filter(school=activity.school)
+    form = forms.AddChildForm(request.POST, children=others)
+    if form.is_valid():
+        try:
+            services.add_unbooked_presence(activity, day, form.cleaned_data["child"], request.user)
+            messages.success(request, _("Presence without booking recorded."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose a child of this school."))
+    return redirect("agenda_agent:sheet", activity.pk, day.isoformat())
+
+
+@agent_required
+def sheet_csv(request, activity_pk, date):
+    activity, day = _sheet_objects(activity_pk, date)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pointage-{activity.kind}-{day.isoformat()}.csv"'
+    )
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [_("Last name"), _("First name"), _("Level"), _("Booked"), _("State"), _("Reason"),
+         _("Allergies"), _("PAI"), _("Authorised persons")]
+    )  # fmt: skip
+    for row in selectors.attendance_sheet(activity, day):
+        child, record = row.child, row.attendance
+        writer.writerow(
+            [
+                _safe(child.last_name),
+                _safe(child.first_name),
+                child.level,
+                _("yes") if row.booked else _("no"),
+                record.get_state_display() if record else "",
+                _safe(str(record.absence_reason)) if record and record.absence_reason else "",
+                _safe(child.allergies),
+                _("yes") if child.has_pai else "",
+                _safe(", ".join(f"{p} ({p.phone})" for p in row.pickups)),
+            ]
+        )
+    return response
+
+
+def _safe(value: str) -> str:
+    """No formula injection in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@agent_required
+def child_calendar(request, child_pk):
+    child = get_object_or_404(Child.objects.select_related("school"), pk=child_pk)
+    year, month = parse_month(request.GET.get("mois"))
+    context = calendar_context(
+        child,
+        year,
+        month,
+        True,
+        "agenda_agent:child_day",
+        reverse("agenda_agent:child_calendar", args=[child.pk]),
+    )
+    return render(request, "agenda/calendar.html", context)
+
+
+@agent_required
+def child_day(request, child_pk, date):
+    child = get_object_or_404(Child.objects.select_related("school", "household"), pk=child_pk)
+    day = parse_day(date)
+    back = f"{reverse('agenda_agent:child_calendar', args=[child.pk])}?mois={day:%Y-%m}"
+    return day_view(request, child, day, True, back, None)

@@ -1,0 +1,154 @@
+import datetime
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portail.agenda.models import Activity
+from portail.families.models import School
+
+WEEKDAYS = [
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+]
+MAX_PERIOD_DAYS = 366
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ChildChoiceForm(forms.Form):
+    child = forms.ModelChoiceField(queryset=None, label=_("Agenda of"), empty_label=None)
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+
+
+class BulkChildrenForm(forms.Form):
+    children = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("Children"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one child.")},
+    )
+    action = forms.ChoiceField(
+        choices=[
+            ("create", pgettext_lazy("bulk booking", "create")),
+            ("delete", pgettext_lazy("bulk booking", "delete")),
+        ],
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = children
+
+
+class BulkPeriodForm(BulkChildrenForm):
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+    kinds = forms.MultipleChoiceField(
+        label=_("Activities"),
+        choices=Activity.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one activity.")},
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one weekday.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].widget = forms.MultipleHiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end of the period is before its start."))
+            elif (end - start).days > MAX_PERIOD_DAYS:
+                self.add_error("end", _("The period may last a school year at most."))
+        return data
+
+
+class BulkSaveForm(BulkPeriodForm):
+    """The last step: the chosen days, among those of the period's weekdays."""
+
+    days = forms.MultipleChoiceField(
+        label=_("Days"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one day.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].widget = forms.HiddenInput()
+        for name in ("kinds", "weekdays"):
+            self.fields[name].widget = forms.MultipleHiddenInput()
+        self.fields["days"].choices = [(d.isoformat(), d) for d in self.candidate_days()]
+
+    def candidate_days(self):
+        from portail.agenda.services import plan_days
+
+        try:
+            start = datetime.date.fromisoformat(self.data.get("start", ""))
+            end = datetime.date.fromisoformat(self.data.get("end", ""))
+        except ValueError:
+            return []
+        if end < start or (end - start).days > MAX_PERIOD_DAYS:
+            return []
+        return plan_days(start, end, self.data.getlist("weekdays"))
+
+    def clean_days(self):
+        return sorted(datetime.date.fromisoformat(d) for d in self.cleaned_data["days"])
+
+
+def day_label(day):
+    return formats.date_format(day, "l j F Y")
+
+
+class SheetChoiceForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.all(), label=_("School"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Activity"), choices=Activity.Kind.choices)
+
+
+class ClosureForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    school = forms.ModelChoiceField(
+        queryset=School.objects.all(),
+        label=_("School"),
+        required=False,
+        empty_label=_("All schools"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=150, help_text=_("For example: strike, training day.")
+    )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day.weekday() >= 5:
+            raise forms.ValidationError(_("Weekends are always closed."))
+        return day
+
+
+class AddChildForm(forms.Form):
+    child = forms.ModelChoiceField(queryset=None, label=_("Child without a booking"))
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children

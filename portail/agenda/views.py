@@ -1,0 +1,331 @@
+"""The parents' agenda: month view, day view, « saisie groupée », calendar feed. Thin: parsing,
+scoping through the household, a selector or a service, a template."""
+
+import datetime
+from collections import defaultdict
+
+import icalendar
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portail.agenda import deadline, forms, selectors, services
+from portail.agenda.models import CalendarFeed
+from portail.core import clock
+from portail.families.scoping import get_for_household, household_required
+from portail.families.services import booking_block_reason
+
+MONTHS_AROUND = 13
+
+
+def parse_day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Http404 from None
+
+
+def parse_month(value: str | None) -> tuple[int, int]:
+    today = clock.today()
+    if value:
+        try:
+            year, month = (int(p) for p in value.split("-"))
+            if 1 <= month <= 12 and abs(year - today.year) <= 2:
+                return year, month
+        except ValueError:
+            pass
+    return today.year, today.month
+
+
+def shift_month(year: int, month: int, delta: int) -> str:
+    index = year * 12 + month - 1 + delta
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def calendar_context(child, year, month, as_agent, day_url_name, calendar_url):
+    """What the month template needs; shared by the parents' and the agents' agenda."""
+    return {
+        "child": child,
+        "weeks": selectors.month_view(child, year, month, as_agent=as_agent),
+        "month": datetime.date(year, month, 1),
+        "previous_month": shift_month(year, month, -1),
+        "next_month": shift_month(year, month, 1),
+        "day_url_name": day_url_name,
+        "calendar_url": calendar_url,
+        "as_agent": as_agent,
+        "min_delay": deadline.settings.AGENDA_MIN_DELAY_DAYS,
+    }
+
+
+@household_required
+def calendar(request):
+    children = selectors.children_of(request.household)
+    listed = list(children)
+    if not listed:
+        return render(request, "agenda/calendar.html", {"no_child": True})
+    child = listed[0]
+    if request.GET.get("child"):
+        # Only the household's own children: another family's id is a 404.
+        child = next((c for c in listed if str(c.pk) == request.GET["child"]), None)
+        if child is None:
+            raise Http404
+    year, month = parse_month(request.GET.get("mois"))
+    context = calendar_context(
+        child, year, month, False, "agenda:day", reverse("agenda:calendar")
+    )  # fmt: skip
+    context["choice_form"] = forms.ChildChoiceForm(initial={"child": child}, children=children)
+    context["block_reason"] = booking_block_reason(request.household)
+    return render(request, "agenda/calendar.html", context)
+
+
+def day_view(request, child, day, as_agent, back_url, block_reason):
+    slots = selectors.day_slots(child, day, as_agent=as_agent)
+    if request.method == "POST":
+        if block_reason:
+            messages.error(request, block_reason)
+            return redirect(request.path)
+        posted = set(request.POST.getlist("slots"))
+        wanted = {s.activity.kind for s in slots if s.changeable and s.activity.kind in posted}
+        wanted |= {s.activity.kind for s in slots if s.booked and not s.changeable}
+        outcome = services.save_day(child, day, wanted, request.user, as_agent=as_agent)
+        for change in outcome.booked:
+            messages.success(request, _("%(activity)s booked.") % {"activity": change.kind_label})
+        for change in outcome.cancelled:
+            messages.success(
+                request, _("%(activity)s cancelled.") % {"activity": change.kind_label}
+            )
+        for change in outcome.skipped:
+            messages.error(
+                request,
+                _("%(activity)s not changed: %(reason)s.")
+                % {"activity": change.kind_label, "reason": change.reason_label},
+            )
+        if not (outcome.booked or outcome.cancelled or outcome.skipped):
+            messages.info(request, _("Nothing to change."))
+        return redirect(request.path)
+    return render(
+        request,
+        "agenda/day.html",
+        {
+            "child": child,
+            "day": day,
+            "slots": slots,
+            "any_changeable": any(s.changeable for s in slots) and not block_reason,
+            "deadline": timezone.localtime(deadline.change_deadline(day), clock.PARIS),
+            "as_agent": as_agent,
+            "back_url": back_url,
+            "block_reason": block_reason,
+        },
+    )
+
+
+@household_required
+def day(request, child_pk, date):
+    child = get_for_household(selectors.children_of(request.household), request.household, child_pk)
+    day = parse_day(date)
+    back = f"{reverse('agenda:calendar')}?child={child.pk}&mois={day:%Y-%m}"
+    return day_view(request, child, day, False, back, booking_block_reason(request.household))
+
+
+# --- « saisie groupée » ---------------------------------------------------------------------
+
+
+def _check_children(request, data, children):
+    """Another family's child (or any unknown id) in the chosen children is a 404."""
+    own = {str(c.pk) for c in children}
+    if any(pk not in own for pk in data.getlist("children")):
+        raise Http404
+
+
+@household_required
+def bulk(request):
+    children = selectors.children_of(request.household)
+    form = forms.BulkChildrenForm(children=children, initial={"children": list(children)})
+    return render(
+        request,
+        "agenda/bulk_children.html",
+        {"form": form, "block_reason": booking_block_reason(request.household)},
+    )
+
+
+@household_required
+def bulk_period(request):
+    children = selectors.children_of(request.household)
+    block_reason = booking_block_reason(request.household)
+    _check_children(request, request.GET, children)
+    step = forms.BulkChildrenForm(request.GET, children=children)
+    if not step.is_valid():
+        return render(
+            request,
+            "agenda/bulk_children.html",
+            {"form": step, "block_reason": block_reason},
+            status=200,
+        )
+    if "start" not in request.GET:
+        today = clock.today()
+        first = deadline.first_changeable_day(today)
+        year_end = services.school_year_bounds(clock.school_year_of(first))[1]
+        form = forms.BulkPeriodForm(
+            initial={
+                "children": step.cleaned_data["children"],
+                "action": step.cleaned_data["action"],
+                "start": first,
+                "end": year_end,
+                "weekdays": ["0", "1", "3", "4"],
+            },
+            children=children,
+        )
+        return render(request, "agenda/bulk_period.html", _bulk_context(form, step, block_reason))
+    form = forms.BulkPeriodForm(request.GET, children=children)
+    if not form.is_valid():
+        return render(request, "agenda/bulk_period.html", _bulk_context(form, step, block_reason))
+    save_form = forms.BulkSaveForm(request.GET, children=children)
+    return render(
+        request,
+        "agenda/bulk_days.html",
+        _bulk_context(
+            save_form,
+            step,
+            block_reason,
+            days=_day_choices(save_form),
+            period_start=form.cleaned_data["start"],
+            period_end=form.cleaned_data["end"],
+        ),
+    )
+
+
+def _bulk_context(form, step, block_reason, **extra):
+    return {
+        "form": form,
+        "children": step.cleaned_data["children"],
+        "action": step.cleaned_data["action"],
+        "block_reason": block_reason,
+        **extra,
+    }
+
+
+def _day_choices(save_form):
+    """The period's days grouped by month, each ticked unless closed everywhere or out of time."""
+    days = save_form.candidate_days()
+    if not days:
+        return []
+    calendar = services.Calendar(days[0], days[-1])
+    today = clock.today()
+    chosen = set(save_form.data.getlist("days"))
+    months = defaultdict(list)
+    for day in days:
+        closure = calendar.closure_reason(None, day)
+        note = ""
+        if closure:
+            note = _("closed: %(reason)s") % {"reason": closure}
+        elif not services.in_school_year(day):
+            note = _("closed: summer holidays")
+        elif not deadline.parent_can_change(day, today):
+            note = _("past the booking deadline")
+        iso = day.isoformat()
+        checked = (iso in chosen) if "days" in save_form.data else not note
+        months[datetime.date(day.year, day.month, 1)].append(
+            {"date": day, "iso": iso, "note": note, "checked": checked}
+        )
+    return sorted(months.items())
+
+
+@household_required
+@require_POST
+def bulk_save(request):
+    children = selectors.children_of(request.household)
+    _check_children(request, request.POST, children)
+    form = forms.BulkSaveForm(request.POST, children=children)
+    if not form.is_valid():
+        step = forms.BulkChildrenForm(request.POST, children=children)
+        if not step.is_valid():
+            return redirect("agenda:bulk")
+        return render(
+            request,
+            "agenda/bulk_days.html",
+            _bulk_context(
+                form,
+                step,
+                booking_block_reason(request.household),
+                days=_day_choices(form),
+                day_errors=form.errors.get("days"),
+                period_start=form.cleaned_data.get("start"),
+                period_end=form.cleaned_data.get("end"),
+            ),
+        )
+    data = form.cleaned_data
+    action = "book" if data["action"] == "create" else "cancel"
+    outcome = services.bulk_change(
+        list(data["children"]), data["kinds"], data["days"], action, request.user
+    )
+    return render(request, "agenda/bulk_summary.html", summary_context(outcome, data))
+
+
+def summary_context(outcome, data):
+    done = outcome.booked + outcome.cancelled
+    per_child = defaultdict(lambda: {"done": defaultdict(int), "skipped": defaultdict(list)})
+    for change in done:
+        per_child[change.child]["done"][change.kind_label] += 1
+    for change in outcome.skipped:
+        per_child[change.child]["skipped"][change.reason_label].append(change)
+    rows = [
+        {
+            "child": child,
+            "done": sorted(info["done"].items()),
+            "skipped": sorted((str(k), v) for k, v in info["skipped"].items()),
+        }
+        for child, info in per_child.items()
+    ]
+    return {
+        "action": data["action"],
+        "done_count": len(done),
+        "skipped_count": len(outcome.skipped),
+        "rows": rows,
+        "block_reasons": sorted(set(outcome.block_reasons.values())),
+    }
+
+
+# --- calendar feed --------------------------------------------------------------------------
+
+
+@household_required
+def feed_settings(request):
+    if request.method == "POST":
+        services.regenerate_feed(request.household)
+        messages.success(request, _("A new address was created. The previous one no longer works."))
+        return redirect("agenda:feed_settings")
+    feed = CalendarFeed.objects.filter(household=request.household).first()
+    url = (
+        request.build_absolute_uri(reverse("agenda:feed", args=[feed.token])) if feed else None
+    )  # fmt: skip
+    return render(request, "agenda/feed.html", {"feed_url": url})
+
+
+def feed(request, token):
+    feed = get_object_or_404(CalendarFeed.objects.select_related("household"), token=token)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Portail famille//agenda//FR")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _("Bookings"))
+    since = clock.today() - datetime.timedelta(days=60)
+    stamp = clock.now()
+    for booking in selectors.feed_bookings(feed.household, since):
+        event = icalendar.Event()
+        activity = booking.activity
+        event.add("uid", f"booking-{booking.pk}@portail-famille")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"{booking.child.first_name} – {activity.name}")
+        event.add("location", activity.school.name)
+        event.add(
+            "dtstart", datetime.datetime.combine(booking.date, activity.start_time, clock.PARIS)
+        )
+        event.add("dtend", datetime.datetime.combine(booking.date, activity.end_time, clock.PARIS))
+        cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

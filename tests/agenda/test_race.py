@@ -1,0 +1,50 @@
+"""Two parents racing for the last place: exactly one gets it (row lock on PostgreSQL)."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+
+from portail.agenda import services
+from portail.agenda.models import Activity, Booking
+from tests.agenda.factories import make_activities
+from tests.factories import make_parent
+
+MONDAY = datetime.date(2026, 11, 30)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_last_place_goes_to_exactly_one_parent(frozen):
+    if connection.vendor != "postgresql":
+        pytest.skip("select_for_update needs PostgreSQL")
+    first_user, _h1, first = make_parent()
+    second_user, _h2, second = make_parent(school=first.school)
+    lunch = make_activities(first.school)[Activity.Kind.LUNCH]
+    lunch.capacity = 1
+    lunch.save()
+
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def race(user, child):
+        try:
+            barrier.wait()
+            outcomes[child.pk] = services.save_day(child, MONDAY, [Activity.Kind.LUNCH], user)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=race, args=(first_user, first)),
+        threading.Thread(target=race, args=(second_user, second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Booking.objects.filter(activity=lunch, date=MONDAY, status="booked").count() == 1
+    booked = [o for o in outcomes.values() if o.booked]
+    full = [o for o in outcomes.values() if [c.reason for c in o.skipped] == ["full"]]
+    assert len(booked) == 1 and len(full) == 1

@@ -1,0 +1,194 @@
+import datetime
+import time
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portail.agenda import services
+from portail.agenda.models import Activity, Attendance, Booking, Closure
+from portail.agenda.selectors import billable_items
+from portail.agenda.services import Skip
+from portail.core.models import AuditEvent
+from tests.agenda.factories import book, make_activities
+from tests.factories import ChildFactory, SchoolFactory
+
+MONDAY = datetime.date(2026, 11, 30)  # first day still open on Thursday 26/11
+FRIDAY = datetime.date(2026, 11, 27)  # past the deadline on Thursday 26/11
+LUNCH, MORNING = Activity.Kind.LUNCH, Activity.Kind.MORNING
+
+pytestmark = pytest.mark.django_db
+
+
+def test_parent_books_and_cancels_a_day(frozen, family):
+    user, _household, child, activities = family
+    outcome = services.save_day(child, MONDAY, [LUNCH, MORNING], user)
+    assert {c.kind for c in outcome.booked} == {LUNCH, MORNING}
+    assert Booking.objects.filter(child=child, date=MONDAY, status="booked").count() == 2
+
+    outcome = services.save_day(child, MONDAY, [MORNING], user)
+    assert [c.kind for c in outcome.cancelled] == [LUNCH]
+    lunch = Booking.objects.get(child=child, activity=activities[LUNCH], date=MONDAY)
+    assert lunch.status == "cancelled" and lunch.cancelled_by == user
+
+    # Booking again reuses the cancelled row (one row per child, activity and day).
+    services.save_day(child, MONDAY, [MORNING, LUNCH], user)
+    lunch.refresh_from_db()
+    assert lunch.status == "booked" and lunch.cancelled_at is None
+
+
+def test_deadline_refuses_parents_not_agents(frozen, family, agent):
+    user, _household, child, activities = family
+    outcome = services.save_day(child, FRIDAY, [LUNCH], user)
+    assert [c.reason for c in outcome.skipped] == [Skip.DEADLINE]
+    assert not Booking.objects.exists()
+
+    outcome = services.save_day(child, FRIDAY, [LUNCH], agent, as_agent=True)
+    assert len(outcome.booked) == 1
+    assert AuditEvent.objects.filter(action="agenda.bookings_changed").count() == 1
+    # ... and a parent can no longer cancel it.
+    outcome = services.save_day(child, FRIDAY, [], user)
+    assert [c.reason for c in outcome.skipped] == [Skip.DEADLINE]
+    assert Booking.objects.get().status == "booked"
+
+
+def test_closed_days_cannot_be_booked(frozen, family):
+    user, _household, child, activities = family
+    Closure.objects.create(date=MONDAY, reason="Grève", source="agent", school=child.school)
+    wednesday = MONDAY + datetime.timedelta(days=2)  # activities open 0134: no Wednesday
+    saturday = MONDAY + datetime.timedelta(days=5)
+    for day in (MONDAY, wednesday, saturday):
+        outcome = services.save_day(child, day, [LUNCH], user)
+        assert [c.reason for c in outcome.skipped] == [Skip.CLOSED], day
+    assert not Booking.objects.exists()
+
+
+def test_blocked_account_can_neither_book_nor_cancel(frozen, family):
+    user, household, child, activities = family
+    book(child, activities[LUNCH], MONDAY)
+    household.negative_balance_since = datetime.date(2026, 10, 1)
+    household.save()
+    outcome = services.save_day(child, MONDAY, [MORNING], user)
+    assert {c.reason for c in outcome.skipped} == {Skip.BLOCKED}
+    assert len(outcome.skipped) == 2  # the booking of the morning and the cancelling of lunch
+    assert "recharger mon compte" in next(iter(outcome.block_reasons.values()))
+    assert Booking.objects.get().status == "booked"
+
+
+def test_capacity_full(frozen, family):
+    user, _household, child, activities = family
+    lunch = activities[LUNCH]
+    lunch.capacity = 1
+    lunch.save()
+    other = ChildFactory(school=child.school)
+    book(other, lunch, MONDAY)
+    outcome = services.save_day(child, MONDAY, [LUNCH], user)
+    assert [c.reason for c in outcome.skipped] == [Skip.FULL]
+
+
+def test_bulk_create_then_delete_with_reasons(frozen, family):
+    user, household, child, activities = family
+    sibling = ChildFactory(household=household, school=child.school)
+    nowhere = ChildFactory(household=household, school=None)
+    Closure.objects.create(date=datetime.date(2026, 12, 8), reason="Formation", source="agent")
+    book(child, activities[LUNCH], datetime.date(2026, 12, 1))
+    days = services.plan_days(FRIDAY, datetime.date(2026, 12, 11), "0134")
+    assert days[0] == FRIDAY and len(days) == 9
+
+    outcome = services.bulk_change([child, sibling, nowhere], [LUNCH], days, "book", user)
+    reasons = {}
+    for change in outcome.skipped:
+        reasons.setdefault((change.child.pk, change.reason), []).append(change.date)
+    assert reasons[(child.pk, Skip.DEADLINE)] == [FRIDAY]
+    assert reasons[(child.pk, Skip.CLOSED)] == [datetime.date(2026, 12, 8)]
+    assert reasons[(child.pk, Skip.ALREADY_BOOKED)] == [datetime.date(2026, 12, 1)]
+    assert len(reasons[(nowhere.pk, Skip.NOT_ENROLLED)]) == 9
+    assert len(outcome.booked) == 6 + 7
+    assert Booking.objects.filter(status="booked").count() == 14
+
+    outcome = services.bulk_change([child, sibling], [LUNCH, MORNING], days, "cancel", user)
+    assert len(outcome.cancelled) == 14
+    assert Booking.objects.filter(status="booked").count() == 0
+    not_booked = [c for c in outcome.skipped if c.reason == Skip.NOT_BOOKED]
+    assert len(not_booked) == 2 * 7  # mornings were never booked
+
+
+def test_bulk_school_year_is_fast_and_few_queries(family):
+    user, household, child, activities = family
+    children = [child] + [ChildFactory(household=household, school=child.school) for _ in range(2)]
+    services.sync_holiday_closures(2026, "Zone A")
+    days = services.plan_days(datetime.date(2026, 9, 1), datetime.date(2027, 7, 4), "01234")
+    kinds = [k for k, _label in Activity.Kind.choices]
+    started = time.perf_counter()
+    august = datetime.datetime(2026, 8, 20, 10, 0)
+    with CaptureQueriesContext(connection) as queries, time_machine.travel(august, tick=False):
+        outcome = services.bulk_change(children, kinds, days, "book", user)
+    elapsed = time.perf_counter() - started
+    assert len(outcome.booked) > 3 * 4 * 130  # about 140 open days (Mon, Tue, Thu, Fri)
+    assert Booking.objects.count() == len(outcome.booked)
+    assert len(queries) < 20
+    print(f"school year, 3 children x 4 activities: {elapsed:.3f}s, {len(queries)} queries")
+    assert elapsed < 1.0, elapsed
+
+
+def test_agent_closure_cancels_bookings_notifies_and_is_audited(frozen, family, agent):
+    user, household, child, activities = family
+    book(child, activities[LUNCH], MONDAY)
+    other_school = ChildFactory(school=SchoolFactory())
+    other_lunch = make_activities(other_school.school)[LUNCH]
+    book(other_school, other_lunch, MONDAY)
+
+    closure = services.add_closure(MONDAY, child.school, "Grève", agent)
+    assert Booking.objects.get(child=child).status == "cancelled"
+    assert Booking.objects.get(child=other_school).status == "booked"
+    assert user.portal_messages.filter(subject__contains="30/11/2026").exists()
+    assert AuditEvent.objects.filter(action="agenda.closure_added", actor=agent).exists()
+    with pytest.raises(ValidationError):
+        services.add_closure(MONDAY, child.school, "Encore", agent)
+
+    services.remove_closure(closure, agent)
+    assert not Closure.objects.exists()
+    assert AuditEvent.objects.filter(action="agenda.closure_removed").exists()
+
+
+def test_attendance_drives_billable_items_and_billed_rows_are_locked(frozen, family, agent):
+    user, household, child, activities = family
+    day = datetime.date(2026, 11, 24)
+    present = ChildFactory(school=child.school)
+    absent = ChildFactory(school=child.school)
+    walk_in = ChildFactory(school=child.school)
+    lunch = activities[LUNCH]
+    for c in (child, present, absent):
+        book(c, lunch, day)
+    from portail.agenda.models import AbsenceReason
+
+    illness = AbsenceReason.objects.create(name="Maladie", charge_ratio=Decimal("0"))
+    services.declare_absence(child, day, [lunch], illness)
+
+    written = services.record_attendance(
+        lunch, day, {present.pk: "present", absent.pk: "absent", child.pk: "present"}, agent
+    )
+    assert written == 2  # the excused absence stays excused
+    services.add_unbooked_presence(lunch, day, walk_in, agent)
+    items = {(i.child_id, i.kind, i.ratio) for i in billable_items(day)}
+    assert items == {
+        (child.pk, "excused", Decimal(0)),
+        (present.pk, "booked", Decimal(1)),
+        (absent.pk, "booked", Decimal(1)),
+        (walk_in.pk, "unbooked", Decimal(1)),
+    }
+    Attendance.objects.filter(child=absent).update(billed=True)
+    services.record_attendance(lunch, day, {absent.pk: "present"}, agent)
+    assert Attendance.objects.get(child=absent).state == "absent"
+    with pytest.raises(ValidationError):
+        services.add_unbooked_presence(lunch, day, ChildFactory(), agent)
+
+
+def test_feed_token_regeneration_revokes(family):
+    _user, household, _child, _activities = family
+    first = services.regenerate_feed(household).token
+    second = services.regenerate_feed(household).token
+    assert first != second and len(second) >= 40

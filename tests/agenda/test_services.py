@@ -1,5 +1,4 @@
 import datetime
-import time
 from decimal import Decimal
 
 import pytest
@@ -116,22 +115,19 @@ def test_bulk_create_then_delete_with_reasons(frozen, family):
     assert len(not_booked) == 2 * 7  # mornings were never booked
 
 
-def test_bulk_school_year_is_fast_and_few_queries(family):
+def test_bulk_school_year_books_everything_in_few_queries(family):
+    # Its speed is measured by `make bench` (bench/measures.py), not asserted here.
     user, household, child, activities = family
     children = [child] + [ChildFactory(household=household, school=child.school) for _ in range(2)]
     services.sync_holiday_closures(2026, "Zone A")
     days = services.plan_days(datetime.date(2026, 9, 1), datetime.date(2027, 7, 4), "01234")
     kinds = [k for k, _label in Activity.Kind.choices]
-    started = time.perf_counter()
     august = datetime.datetime(2026, 8, 20, 10, 0)
     with CaptureQueriesContext(connection) as queries, time_machine.travel(august, tick=False):
         outcome = services.bulk_change(children, kinds, days, "book", user)
-    elapsed = time.perf_counter() - started
     assert len(outcome.booked) > 3 * 4 * 130  # about 140 open days (Mon, Tue, Thu, Fri)
     assert Booking.objects.count() == len(outcome.booked)
     assert len(queries) < 20
-    print(f"school year, 3 children x 4 activities: {elapsed:.3f}s, {len(queries)} queries")
-    assert elapsed < 1.0, elapsed
 
 
 def test_agent_closure_cancels_bookings_notifies_and_is_audited(frozen, family, agent):

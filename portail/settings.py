@@ -250,3 +250,25 @@ NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
 # --- agenda ---
 
 # --- billing ---
+from decimal import Decimal  # noqa: E402
+
+# Online top-up bounds (euros) and the name printed under the signature of issued documents.
+BILLING_TOPUP_MIN = Decimal(env.str("BILLING_TOPUP_MIN", default="1.00"))
+BILLING_TOPUP_MAX = Decimal(env.str("BILLING_TOPUP_MAX", default="1000.00"))
+BILLING_SIGNATORY = env.str("BILLING_SIGNATORY", default="Le régisseur de recettes")
+# A payment never confirmed by the bank is abandoned after this many hours.
+BILLING_PAYMENT_EXPIRY_HOURS = env.int("BILLING_PAYMENT_EXPIRY_HOURS", default=3)
+# Backends that post a form to the bank need its origin in the CSP `form-action` (a redirect
+# after our own form is checked against it too).
+_PAYMENT_ORIGINS = {
+    "tipi": ["https://www.payfip.gov.fr"],
+    "payfip_ws": ["https://www.payfip.gov.fr"],
+    "systempayv2": ["https://paiement.systempay.fr"],
+    "payzen": ["https://secure.payzen.eu"],
+    "paybox": ["https://tpeweb.paybox.com", "https://preprod-tpeweb.paybox.com"],
+}
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
+    origin
+    for origin in _PAYMENT_ORIGINS.get(PAYMENT_BACKEND, [])
+    if origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+]

@@ -261,8 +261,8 @@ BILLING_PAYMENT_EXPIRY_HOURS = env.int("BILLING_PAYMENT_EXPIRY_HOURS", default=3
 # Backends that post a form to the bank need its origin in the CSP `form-action` (a redirect
 # after our own form is checked against it too).
 _PAYMENT_ORIGINS = {
-    "tipi": ["https://www.payfip.gov.fr"],
-    "payfip_ws": ["https://www.payfip.gov.fr"],
+    "tipi": ["https://www.payfip.gouv.fr"],
+    "payfip_ws": ["https://www.payfip.gouv.fr"],
     "systempayv2": ["https://paiement.systempay.fr"],
     "payzen": ["https://secure.payzen.eu"],
     "paybox": ["https://tpeweb.paybox.com", "https://preprod-tpeweb.paybox.com"],

@@ -72,13 +72,11 @@ def status_of(response) -> str:
 
     if response.result in (eopayment.PAID, eopayment.ACCEPTED):
         return Payment.Status.PAID
-    if response.result == eopayment.DENIED:
-        return Payment.Status.REFUSED
     if response.result in (eopayment.CANCELLED, eopayment.EXPIRED):
         return Payment.Status.CANCELLED
     if response.result in (eopayment.WAITING, eopayment.RECEIVED):
         return Payment.Status.PENDING
-    return Payment.Status.ERROR if response.result == eopayment.ERROR else Payment.Status.REFUSED
+    return Payment.Status.REFUSED  # DENIED, ERROR or unknown: not paid
 
 
 def result_name(result) -> str:

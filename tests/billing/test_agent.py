@@ -28,7 +28,9 @@ def test_cashier_records_cash_and_corrects_by_reversal(client, parent, cashier):
     # A reversal without reason does nothing; with one, it corrects.
     client.post(f"/gestion/regie/ecriture/{receipt.entry.pk}/corriger/", {"reason": ""})
     assert selectors.balance_of(household) == Decimal("20.00")
-    client.post(f"/gestion/regie/ecriture/{receipt.entry.pk}/corriger/", {"reason": "Erreur de foyer"})
+    client.post(
+        f"/gestion/regie/ecriture/{receipt.entry.pk}/corriger/", {"reason": "Erreur de foyer"}
+    )
     assert selectors.balance_of(household) == Decimal("0.00")
     client.post(url + "remboursement/", {"amount": "5", "reason": "Sortie annulée"})
     assert selectors.balance_of(household) == Decimal("5.00")
@@ -42,7 +44,10 @@ def test_agent_reads_but_cannot_move_money(client, parent):
     agent = AgentFactory()
     client.force_login(agent)
     assert client.get(f"/gestion/regie/foyer/{household.pk}/").status_code == 200
-    assert client.post(f"/gestion/regie/foyer/{household.pk}/especes/", {"amount": "5"}).status_code == 403
+    assert (
+        client.post(f"/gestion/regie/foyer/{household.pk}/especes/", {"amount": "5"}).status_code
+        == 403
+    )
     assert client.get("/gestion/regie/export/").status_code == 403
 
 
@@ -51,7 +56,10 @@ def test_parent_cannot_reach_the_cash_desk(client, parent):
     user, household, _child = parent
     client.force_login(user)
     assert client.get("/gestion/regie/").status_code == 403
-    assert client.post(f"/gestion/regie/foyer/{household.pk}/especes/", {"amount": "5"}).status_code == 403
+    assert (
+        client.post(f"/gestion/regie/foyer/{household.pk}/especes/", {"amount": "5"}).status_code
+        == 403
+    )
 
 
 @pytest.mark.django_db
@@ -60,8 +68,13 @@ def test_csv_export_of_payments_and_consumption(client, parent, cashier):
     lunch = make_activity(child.school, Activity.Kind.LUNCH)
     services.record_cash_payment(household, "20", cashier)
     services.post_entry(
-        household, Decimal("-4.10"), "Restauration scolaire — X", "consumption",
-        child=child, activity=lunch, service_date=datetime.date.today(),
+        household,
+        Decimal("-4.10"),
+        "Restauration scolaire — X",
+        "consumption",
+        child=child,
+        activity=lunch,
+        service_date=datetime.date.today(),
     )
     client.force_login(cashier)
     today = datetime.date.today().isoformat()
@@ -72,7 +85,11 @@ def test_csv_export_of_payments_and_consumption(client, parent, cashier):
     consumption = client.get(
         "/gestion/regie/export/?kind=consumption&start=2000-01-01&end=2100-01-01"
     ).content.decode("utf-8-sig")
-    assert "-4,10" in consumption and "Restauration scolaire" in consumption and "20,00" not in consumption
+    assert (
+        "-4,10" in consumption
+        and "Restauration scolaire" in consumption
+        and "20,00" not in consumption
+    )
     bad = client.get(f"/gestion/regie/export/?kind=payments&start={today}&end=2000-01-01")
     assert bad.status_code == 400
     assert AuditEvent.objects.filter(action="billing.export").count() == 2

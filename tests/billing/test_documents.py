@@ -36,7 +36,10 @@ def consume(household, child, activity, day, amount):
 def young(parent):
     user, household, _lea = parent
     hugo = ChildFactory(
-        household=household, first_name="Hugo", last_name="Martin", birth_date=datetime.date(2021, 9, 2)
+        household=household,
+        first_name="Hugo",
+        last_name="Martin",
+        birth_date=datetime.date(2021, 9, 2),
     )
     return user, household, hugo
 

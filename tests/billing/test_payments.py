@@ -21,7 +21,9 @@ def test_topup_through_the_simulator_credits_once(client, parent):
     assert location == f"/paiements/simulateur/{payment.pk}/"
     assert "25,50" in client.get(location).content.decode()
     back = client.post(location, {"pay": "1"})
-    assert back.status_code == 302 and back["Location"].startswith(f"/paiements/retour/{payment.pk}/?")
+    assert back.status_code == 302 and back["Location"].startswith(
+        f"/paiements/retour/{payment.pk}/?"
+    )
     clean = client.get(back["Location"])  # the browser's return: processed again, no effect
     assert clean.status_code == 302 and clean["Location"] == f"/paiements/retour/{payment.pk}/"
     page = client.get(clean["Location"]).content.decode()
@@ -109,7 +111,9 @@ def test_tipi_callback_is_checked_against_our_record(parent, settings):
     services.apply_bank_response(payment.pk, f"refdet={ref}&resultrans=P&montant=1", "notification")
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PENDING
-    services.apply_bank_response(payment.pk, f"refdet={ref}&resultrans=P&montant=1230", "notification")
+    services.apply_bank_response(
+        payment.pk, f"refdet={ref}&resultrans=P&montant=1230", "notification"
+    )
     services.apply_bank_response(payment.pk, f"refdet={ref}&resultrans=P&montant=1230", "return")
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID

@@ -78,7 +78,7 @@ def test_csv_export_of_payments_and_consumption(client, parent, cashier):
     )
     client.force_login(cashier)
     today = datetime.date.today().isoformat()
-    payments = client.get(f"/gestion/regie/export/?kind=payments&start=2000-01-01&end=2100-01-01")
+    payments = client.get("/gestion/regie/export/?kind=payments&start=2000-01-01&end=2100-01-01")
     text = payments.content.decode("utf-8-sig")
     assert payments["Content-Type"].startswith("text/csv")
     assert "20,00" in text and "4,10" not in text

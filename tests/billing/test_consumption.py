@@ -70,7 +70,7 @@ def test_cancelled_bookings_cost_nothing(parent):
 
 
 @pytest.mark.django_db
-def test_forecast_shows_the_day_it_turns_negative(parent, cashier):
+def test_forecast_shows_the_day_it_turns_negative(parent, cashier, client):
     import time_machine
 
     from portail.billing import services
@@ -82,6 +82,10 @@ def test_forecast_shows_the_day_it_turns_negative(parent, cashier):
         for day in (12, 14, 15, 18):
             Booking.objects.create(child=child, activity=lunch, date=datetime.date(2027, 1, day))
         forecast = selectors.forecast(household)
+        client.force_login(_user)
+        html = client.get("/paiements/").content.decode()
+    assert "vos 4 prestations réservées" in html and "-6,40" in html
+    assert "Il deviendrait négatif le vendredi 15 janvier 2027" in html
     assert forecast.upcoming == 4
     assert forecast.cost == Decimal("16.40")
     assert forecast.projected == Decimal("-6.40")

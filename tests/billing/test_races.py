@@ -45,9 +45,7 @@ def test_same_notification_delivered_concurrently_credits_once():
     payment, _order = services.start_topup(household, "42.00", None, lambda n, p: f"http://x/{n}/")
     query = f"transaction_id={payment.transaction_id}&signed=1&ok=1&amount=42.00"
     channels = ["notification", "return"]
-    run_concurrently(
-        lambda i: services.apply_bank_response(payment.pk, query, channels[i % 2]), 12
-    )
+    run_concurrently(lambda i: services.apply_bank_response(payment.pk, query, channels[i % 2]), 12)
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID
     assert LedgerEntry.objects.filter(source="card").count() == 1

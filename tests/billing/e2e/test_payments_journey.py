@@ -32,6 +32,7 @@ def test_top_up_through_the_simulator(page):
     assert_accessible(page)
 
     # A bad amount: the message is beside the field and the input is kept.
+    page.get_by_text("recharger mon compte").click()
     page.get_by_label("Montant à créditer (€)").fill("5000")
     page.get_by_role("button", name="valider le paiement").click()
     assert "entre 1,00" in page.locator(".errorlist").inner_text()
@@ -52,6 +53,7 @@ def test_top_up_through_the_simulator(page):
 
     # A refused payment credits nothing and says so.
     page.goto("/paiements/")
+    page.get_by_text("recharger mon compte").click()
     page.get_by_label("Montant à créditer (€)").fill("10")
     page.get_by_role("button", name="valider le paiement").click()
     page.get_by_role("button", name="Refuser").click()

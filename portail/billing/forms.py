@@ -113,8 +113,8 @@ class ReversalForm(forms.Form):
 class ExportForm(forms.Form):
     KINDS = [("payments", _("Payments")), ("consumption", _("Consumption"))]
     kind = forms.ChoiceField(label=_("What"), choices=KINDS)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To (date)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

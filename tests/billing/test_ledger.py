@@ -10,7 +10,7 @@ from portail.billing import selectors, services
 from portail.billing.models import LedgerEntry, PrepaidAccount
 from portail.core.models import AuditEvent
 from portail.families.services import booking_block_reason
-from portail.messaging.models import Message
+from portail.messaging.models import Message, OutboundEmail
 from tests.factories import CashierFactory, make_parent
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500"), places=2)
@@ -114,9 +114,13 @@ def test_negative_balance_timeline(parent, cashier, client):
         household.refresh_from_db()
         assert household.negative_balance_since == datetime.date(2027, 1, 4)
         assert Message.objects.filter(recipient=user).count() == 1
+        mails = OutboundEmail.objects.filter(to=user.email)
+        assert [m.subject for m in mails] == ["Votre compte d'avance est négatif"]
+        assert "-3,20" in mails[0].body and "/paiements/" in mails[0].body
         # still below zero: no second message for the same crossing
         services.post_entry(household, Decimal("-1.40"), "Accueil matin", "consumption")
         assert Message.objects.filter(recipient=user).count() == 1
+        assert OutboundEmail.objects.filter(to=user.email).count() == 1
         assert booking_block_reason(household) is None
     with time_machine.travel(start + datetime.timedelta(days=15), tick=False):
         assert booking_block_reason(household) is None

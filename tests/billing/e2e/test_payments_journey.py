@@ -124,3 +124,33 @@ def test_certificate_statement_and_cash_desk_pages(page):
     page.get_by_role("button", name="Enregistrer le versement").click()
     assert "Versement en espèces enregistré" in page.content()
     assert page.locator("#balance").inner_text() == "43,60\u00a0€"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_blocked_account_page_and_export_form(page):
+    import time_machine
+
+    user, household, child = make_parent("bloque")
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    with time_machine.travel(datetime.date.today() - datetime.timedelta(days=20)):
+        services.post_entry(household, Decimal("-4.10"), "Restauration scolaire", "consumption")
+    from portail.agenda.models import Booking
+
+    Booking.objects.create(
+        child=child, activity=lunch, date=datetime.date.today() + datetime.timedelta(days=3)
+    )
+    login(page, "bloque")  # login is never blocked for a negative balance
+    page.goto("/paiements/")
+    assert "Les réservations sont bloquées." in page.locator("[role=alert]").inner_text()
+    assert "-8,20" in page.locator(".forecast").inner_text()
+    assert_accessible(page)
+    page.context.clear_cookies()
+    CashierFactory(username="compta")
+    login(page, "compta")
+    page.goto("/gestion/regie/export/")
+    assert_accessible(page)
+    page.get_by_label("Du").fill("2026-01-01")
+    page.get_by_label("Au").fill("2025-01-01")
+    page.get_by_role("button", name="Télécharger le fichier CSV").click()
+    assert "après son début" in page.content()
+    assert_accessible(page)

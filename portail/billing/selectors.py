@@ -48,9 +48,11 @@ def with_running_balance(entries, opening=ZERO) -> list[dict]:
     return rows
 
 
-def history(household: Household) -> list[dict]:
-    """Newest first, each with the balance after it."""
-    return list(reversed(with_running_balance(entries_of(household).order_by("created_at", "pk"))))
+def history(household: Household, limit: int | None = None) -> list[dict]:
+    """Newest first, each with the balance after it (the `limit` newest ones)."""
+    rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
+    rows.reverse()
+    return rows[:limit] if limit else rows
 
 
 def recent_payments(household: Household, limit=5):

@@ -14,6 +14,9 @@ from portail.families.scoping import get_for_household, household_required
 from portail.families.services import booking_block_reason
 
 
+HISTORY_LIMIT = 40  # the full history is in « Relevé de compte »
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -32,7 +35,8 @@ def payments(request, form=None):
             "negative_since": household.negative_balance_since,
             "grace_days": settings.NEGATIVE_BALANCE_GRACE_DAYS,
             "forecast": selectors.forecast(household),
-            "history": selectors.history(household),
+            "history": selectors.history(household, limit=HISTORY_LIMIT),
+            "history_limit": HISTORY_LIMIT,
             "recent_payments": selectors.recent_payments(household),
             "form": form or forms.TopUpForm(),
             "menu": "account",

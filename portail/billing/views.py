@@ -13,7 +13,6 @@ from portail.core import clock
 from portail.families.scoping import get_for_household, household_required
 from portail.families.services import booking_block_reason
 
-
 HISTORY_LIMIT = 40  # the full history is in « Relevé de compte »
 
 

@@ -256,6 +256,8 @@ from decimal import Decimal  # noqa: E402
 BILLING_TOPUP_MIN = Decimal(env.str("BILLING_TOPUP_MIN", default="1.00"))
 BILLING_TOPUP_MAX = Decimal(env.str("BILLING_TOPUP_MAX", default="1000.00"))
 BILLING_SIGNATORY = env.str("BILLING_SIGNATORY", default="Le régisseur de recettes")
+# The built-in payment simulator credits whatever it is told: never outside development.
+PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
 # A payment never confirmed by the bank is abandoned after this many hours.
 BILLING_PAYMENT_EXPIRY_HOURS = env.int("BILLING_PAYMENT_EXPIRY_HOURS", default=3)
 # Backends that post a form to the bank need its origin in the CSP `form-action` (a redirect

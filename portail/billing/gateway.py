@@ -7,7 +7,6 @@ parent to our own simulator page instead of the online demo site, so everything 
 
 import dataclasses
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
 
 import eopayment
 from django.conf import settings
@@ -21,6 +20,11 @@ class Order:
     transaction_id: str
     kind: int  # eopayment.URL, FORM or HTML
     data: object  # a URL, an eopayment Form, or HTML
+
+
+def simulator_refused() -> bool:
+    """The simulator is the backend but not allowed here (production with no bank set up)."""
+    return settings.PAYMENT_BACKEND == SIMULATOR and not settings.PAYMENT_SIMULATOR_ENABLED
 
 
 def backend_kind() -> str:
@@ -95,6 +99,8 @@ def mismatch(payment, response) -> str | None:
     """Why this answer must not change the payment, or None. The answer must be signed and
     about our transaction, and, when it states an amount, the same amount (a Tipi callback is
     not signed by the bank: the reference and amount are checked against our own record)."""
+    if simulator_refused():
+        return "simulator disabled"
     if not response.signed:
         return "unsigned"
     reference = str(response.transaction_id or response.order_id or "")
@@ -122,12 +128,3 @@ def jsonable(data) -> dict:
             value = str(value)
         out[str(key)] = value
     return out
-
-
-def form_action_origin() -> str | None:
-    """The bank's origin (for the CSP `form-action`), when the backend posts a form."""
-    url = getattr(_backend(), "service_url", None)
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"

@@ -5,7 +5,6 @@ a lock on the account row."""
 import datetime
 import logging
 from decimal import Decimal
-from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -223,6 +222,10 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
     `build_url(name, payment)` turns a URL name into an absolute URL. Returns (payment, order):
     the backend's order (kind URL, FORM or HTML, and its data)."""
     amount = check_topup_amount(amount)
+    if gateway.simulator_refused():
+        raise BillingError(
+            _("Online payment is not available at the moment. Please pay at the town hall.")
+        )
     payment = Payment.objects.create(
         household=household,
         amount=amount,
@@ -453,7 +456,3 @@ def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxC
         amount=total,
         lines=stored_lines,
     )
-
-
-def parse_query(raw: str) -> dict:
-    return {k: v[0] for k, v in parse_qs(raw or "").items()}

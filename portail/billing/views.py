@@ -57,9 +57,13 @@ def topup(request):
     form = forms.TopUpForm(request.POST)
     if not form.is_valid():
         return payments(request, form=form)
-    payment, order = services.start_topup(
-        request.household, form.cleaned_data["amount"], request.user, _absolute(request)
-    )
+    try:
+        payment, order = services.start_topup(
+            request.household, form.cleaned_data["amount"], request.user, _absolute(request)
+        )
+    except services.BillingError as exc:
+        form.add_error("amount", str(exc))
+        return payments(request, form=form)
     if order.kind == eopayment.URL:
         return HttpResponseRedirect(order.data)
     # FORM (POST to the bank) or HTML: a page with the bank's form and one button.
@@ -115,7 +119,7 @@ def notification(request, pk):
 @require_http_methods(["GET", "POST"])
 def simulator(request, pk):
     """Development stand-in for the bank's payment page (PAYMENT_BACKEND=simulator)."""
-    if settings.PAYMENT_BACKEND != gateway.SIMULATOR:
+    if settings.PAYMENT_BACKEND != gateway.SIMULATOR or gateway.simulator_refused():
         raise Http404
     payment = get_object_or_404(Payment, pk=pk)
     if request.method == "POST":

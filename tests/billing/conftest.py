@@ -11,3 +11,9 @@ def cashier(db):
 @pytest.fixture
 def other_parent(db):
     return make_parent()
+
+
+@pytest.fixture(autouse=True)
+def _payment_simulator(settings):
+    # Tests run with DEBUG off, where the simulator is refused; these tests use it on purpose.
+    settings.PAYMENT_SIMULATOR_ENABLED = True

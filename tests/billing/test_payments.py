@@ -133,3 +133,17 @@ def test_pending_payments_are_abandoned_after_the_expiry(parent):
     payment.refresh_from_db()
     assert payment.status == Payment.Status.CANCELLED
     assert selectors.balance_of(household) == Decimal("0.00")
+
+
+@pytest.mark.django_db
+def test_simulator_is_refused_outside_development(client, parent, settings):
+    user, household, _child = parent
+    client.force_login(user)
+    payment, location = start(client, "10")
+    settings.PAYMENT_SIMULATOR_ENABLED = False
+    assert client.get(location).status_code == 404
+    forged = f"transaction_id={payment.transaction_id}&signed=1&ok=1&amount=10.00"
+    client.get(f"/paiements/retour/{payment.pk}/?{forged}")
+    assert selectors.balance_of(household) == Decimal("0.00")
+    response = client.post("/paiements/recharger/", {"amount": "10"})
+    assert response.status_code == 400 and "en mairie" in response.content.decode()

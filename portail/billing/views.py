@@ -140,8 +140,10 @@ def receipt_pdf(request, pk):
 
 
 def _certificate_years(household):
+    """The last four civil years, and any older one with entries."""
+    years = selectors.statement_years(household)
     this_year = clock.today().year
-    return list(range(this_year, this_year - 4, -1))
+    return sorted(set(years) | set(range(this_year - 3, this_year + 1)), reverse=True)
 
 
 @household_required

@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from portail.agenda.models import Activity
@@ -77,6 +78,7 @@ def test_tax_certificate_counts_childcare_of_the_year_without_meals(client, youn
 
 
 @pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2026, 11, 26, 12), tick=False)
 def test_tax_certificate_refused_for_a_child_of_6(client, parent):
     user, _household, lea = parent  # born 2018
     client.force_login(user)

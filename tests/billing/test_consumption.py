@@ -90,3 +90,18 @@ def test_forecast_shows_the_day_it_turns_negative(parent, cashier, client):
     assert forecast.cost == Decimal("16.40")
     assert forecast.projected == Decimal("-6.40")
     assert forecast.negative_on == datetime.date(2027, 1, 15)
+
+
+@pytest.mark.django_db
+def test_command_defaults_to_yesterday_and_rejects_bad_dates(parent):
+    import time_machine
+    from django.core.management.base import CommandError
+
+    _user, household, child = parent
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    Booking.objects.create(child=child, activity=lunch, date=DAY)
+    with time_machine.travel(datetime.datetime(2027, 1, 13, 2), tick=False):
+        call_command("bill_consumption")
+    assert selectors.balance_of(household) == Decimal("-4.10")
+    with pytest.raises(CommandError):
+        call_command("bill_consumption", "--date", "12/01/2027")

@@ -61,3 +61,20 @@ def test_concurrent_cash_payments_keep_balance_and_gap_free_numbers():
     assert selectors.sum_of_entries(household) == Decimal("100.00")
     numbers = sorted(CashReceipt.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 11))
+
+
+def test_concurrent_consumption_runs_debit_once():
+    import datetime
+
+    from portail.agenda.models import Activity, Booking
+    from tests.billing.factories import make_activity
+
+    _user, household, child = make_parent()
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    morning = make_activity(child.school, Activity.Kind.MORNING, "1.40")
+    day = datetime.date(2027, 1, 12)
+    for activity in (lunch, morning):
+        Booking.objects.create(child=child, activity=activity, date=day)
+    run_concurrently(lambda i: services.bill_consumption(day), 6)
+    assert LedgerEntry.objects.filter(source="consumption").count() == 2
+    assert selectors.balance_of(household) == Decimal("-5.50")

@@ -256,3 +256,27 @@ AGENDA_DELAY_WORKING_DAYS = env.bool("AGENDA_DELAY_WORKING_DAYS", default=False)
 AGENDA_MAX_DELAY_DAYS = env.int("AGENDA_MAX_DELAY_DAYS", default=366)
 
 # --- billing ---
+from decimal import Decimal  # noqa: E402
+
+# Online top-up bounds (euros) and the name printed under the signature of issued documents.
+BILLING_TOPUP_MIN = Decimal(env.str("BILLING_TOPUP_MIN", default="1.00"))
+BILLING_TOPUP_MAX = Decimal(env.str("BILLING_TOPUP_MAX", default="1000.00"))
+BILLING_SIGNATORY = env.str("BILLING_SIGNATORY", default="Le régisseur de recettes")
+# The built-in payment simulator credits whatever it is told: never outside development.
+PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
+# A payment never confirmed by the bank is abandoned after this many hours.
+BILLING_PAYMENT_EXPIRY_HOURS = env.int("BILLING_PAYMENT_EXPIRY_HOURS", default=3)
+# Backends that post a form to the bank need its origin in the CSP `form-action` (a redirect
+# after our own form is checked against it too).
+_PAYMENT_ORIGINS = {
+    "tipi": ["https://www.payfip.gouv.fr"],
+    "payfip_ws": ["https://www.payfip.gouv.fr"],
+    "systempayv2": ["https://paiement.systempay.fr"],
+    "payzen": ["https://secure.payzen.eu"],
+    "paybox": ["https://tpeweb.paybox.com", "https://preprod-tpeweb.paybox.com"],
+}
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
+    origin
+    for origin in _PAYMENT_ORIGINS.get(PAYMENT_BACKEND, [])
+    if origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+]

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from portail.billing import agent_views as views
+
 app_name = "billing_agent"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("foyer/<int:pk>/", views.account, name="account"),
+    path("foyer/<int:pk>/especes/", views.cash, name="cash"),
+    path("foyer/<int:pk>/remboursement/", views.refund, name="refund"),
+    path("ecriture/<int:pk>/corriger/", views.reverse, name="reverse"),
+    path("recu/<int:pk>/", views.receipt, name="receipt"),
+    path("export/", views.export, name="export"),
+]

@@ -1,0 +1,123 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from portail.billing import services
+from portail.core import clock
+
+MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class AmountField(forms.DecimalField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 8)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("error_messages", {"invalid": _("Enter an amount in euros, e.g. 25,00.")})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+
+class TopUpForm(forms.Form):
+    amount = AmountField(label=_("Amount to credit (€)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].help_text = _("Between %(min)s € and %(max)s €.") % {
+            "min": settings.BILLING_TOPUP_MIN,
+            "max": settings.BILLING_TOPUP_MAX,
+        }
+
+    def clean_amount(self):
+        try:
+            return services.check_topup_amount(self.cleaned_data["amount"])
+        except services.BillingError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+def _years(first: int):
+    this_year = clock.today().year
+    return [(y, str(y)) for y in range(this_year, min(first, this_year) - 1, -1)]
+
+
+class StatementForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Civil year"), coerce=int)
+    month = forms.TypedChoiceField(label=_("Month"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["month"].choices = [("", _("Show all months")), *MONTHS]
+
+
+class TaxCertificateForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Civil year"), coerce=int)
+    child = forms.TypedChoiceField(label=_("Child"), coerce=int)
+
+    def __init__(self, *args, household=None, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["child"].choices = [
+            (c.pk, f"{c.first_name} {c.last_name}") for c in household.children.all()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if "year" in data and "child" in data:
+            child = self.household.children.get(pk=data["child"])
+            if not services.tax_certificate_eligible(child, data["year"]):
+                self.add_error(
+                    "child",
+                    _("%(name)s was 6 or older on 1 January %(year)s: no tax certificate.")
+                    % {"name": child.first_name, "year": data["year"]},
+                )
+            data["child_obj"] = child
+        return data
+
+
+class CashForm(forms.Form):
+    amount = AmountField(label=_("Amount received in cash (€)"), min_value=Decimal("0.01"))
+    payer_name = forms.CharField(
+        label=_("Payer's name"),
+        required=False,
+        max_length=255,
+        help_text=_("Leave empty for the account holder."),
+    )
+
+
+class RefundForm(forms.Form):
+    amount = AmountField(label=_("Amount to refund (€)"), min_value=Decimal("0.01"))
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ReversalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason of the correction"), max_length=500)
+
+
+class ExportForm(forms.Form):
+    KINDS = [("payments", _("Payments")), ("consumption", _("Consumption"))]
+    kind = forms.ChoiceField(label=_("What"), choices=KINDS)
+    start = forms.DateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end of the period must be after its start."))
+        return data

@@ -1,0 +1,27 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portail.billing.services import bill_consumption
+from portail.core import clock
+
+
+class Command(BaseCommand):
+    help = (
+        "Debit the prepaid accounts for what the children consumed on a day (default: "
+        "yesterday). Idempotent: running it again for the same day debits nothing more."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD (default: yesterday)")
+
+    def handle(self, *args, **options):
+        if options["date"]:
+            try:
+                day = datetime.date.fromisoformat(options["date"])
+            except ValueError as exc:
+                raise CommandError("--date must be YYYY-MM-DD") from exc
+        else:
+            day = clock.today() - datetime.timedelta(days=1)
+        count = bill_consumption(day)
+        self.stdout.write(f"{day.isoformat()}: {count} new debit(s).")

@@ -1,0 +1,258 @@
+"""The prepaid account (compte d'avance): an append-only ledger per household, online top-ups
+(eopayment), cash receipts and tax certificates with gap-free numbers."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portail.core import clock
+from portail.core.money import ZERO, MoneyField
+from portail.families.models import Child, Household
+
+
+class PrepaidAccount(models.Model):
+    """One per household. `balance` is a cache of the sum of the entries, moved only by
+    `services.post_entry` under a row lock in the same transaction as the entry."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.PROTECT, related_name="prepaid_account"
+    )
+    balance = MoneyField(_("balance"), default=ZERO)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("prepaid account")
+        verbose_name_plural = _("prepaid accounts")
+
+    def __str__(self):
+        return str(self.household)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The ledger is never edited nor deleted in bulk: corrections are reversing entries."""
+
+    def update(self, **kwargs):
+        raise PermissionError("ledger entries are append-only")
+
+    def delete(self):
+        raise PermissionError("ledger entries are append-only")
+
+
+class LedgerEntry(models.Model):
+    """One movement of a prepaid account: positive credits, negative debits. Never edited."""
+
+    class Source(models.TextChoices):
+        CARD = "card", _("Card payment")
+        CASH = "cash", _("Cash at the town hall")
+        REFUND = "refund", _("Refund")
+        CONSUMPTION = "consumption", _("Services consumed")
+        REVERSAL = "reversal", _("Correction (reversal)")
+
+    CREDIT_SOURCES = (Source.CARD, Source.CASH, Source.REFUND)
+
+    account = models.ForeignKey(PrepaidAccount, on_delete=models.PROTECT, related_name="entries")
+    date = models.DateField(_("date"), default=clock.today)
+    created_at = models.DateTimeField(_("recorded at"), default=clock.now)
+    amount = MoneyField(_("amount"))
+    label = models.CharField(_("label"), max_length=255)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    # Consumption: what was consumed, by whom, on which day (copied on its reversal).
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    activity = models.ForeignKey(
+        "agenda.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service_date = models.DateField(_("day of the service"), null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # The consumption run is idempotent: one debit per (child, activity, day).
+            models.UniqueConstraint(
+                fields=["child", "activity", "service_date"],
+                condition=models.Q(source="consumption"),
+                name="ledger_one_consumption_per_child_activity_day",
+            ),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_amount_not_zero"),
+        ]
+        indexes = [models.Index(fields=["account", "created_at"])]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.label} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("ledger entries are append-only")
+
+    @property
+    def is_credit(self) -> bool:
+        return self.amount > 0
+
+
+class Payment(models.Model):
+    """An online top-up through eopayment. Its UUID is in its return and notification URLs."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the bank")
+        PAID = "paid", _("paid")
+        REFUSED = "refused", _("refused")
+        CANCELLED = "cancelled", _("abandoned")
+        ERROR = "error", _("error")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="payments")
+    amount = MoneyField(_("amount"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    backend = models.CharField(_("payment backend"), max_length=30)
+    transaction_id = models.CharField(
+        _("bank transaction reference"), max_length=100, unique=True, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    bank_status = models.CharField(max_length=255, blank=True)
+    entry = models.OneToOneField(
+        LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("online payment")
+        verbose_name_plural = _("online payments")
+
+    def __str__(self):
+        return f"{self.household} {self.amount} {self.status}"
+
+
+class BankResponse(models.Model):
+    """The raw data of every answer received about a payment (kept for disputes)."""
+
+    class Channel(models.TextChoices):
+        NOTIFICATION = "notification", _("server-to-server notification")
+        RETURN = "return", _("return of the parent's browser")
+        STATUS = "status", _("status query")
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="bank_responses")
+    received_at = models.DateTimeField(default=clock.now)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    raw = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    result = models.CharField(max_length=20, blank=True)
+    signed = models.BooleanField(default=False)
+    accepted = models.BooleanField(default=False, help_text=_("Signed and matching our record."))
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+
+    def __str__(self):
+        return f"{self.payment_id} {self.channel} {self.result}"
+
+
+class DocumentCounter(models.Model):
+    """Gap-free numbering per (kind, year), incremented under a row lock."""
+
+    kind = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="counter_unique_kind_year")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class CashReceipt(models.Model):
+    """Receipt of a cash payment at the town hall. The payer's name and address are copied."""
+
+    KIND = "receipt"
+
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="receipt")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    number = models.PositiveIntegerField()
+    payer_name = models.CharField(max_length=255)
+    payer_address = models.TextField(blank=True)
+    amount = MoneyField()
+    issued_at = models.DateTimeField(default=clock.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="receipt_unique_number")
+        ]
+        verbose_name = _("cash receipt")
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.year}-{self.number:05d}"
+
+
+class TaxCertificate(models.Model):
+    """« Attestation fiscale »: childcare charged in a civil year for a child under 6."""
+
+    KIND = "tax"
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="tax_certificates"
+    )
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="tax_certificates")
+    year = models.PositiveIntegerField(_("civil year"))
+    number = models.PositiveIntegerField()
+    issued_in = models.PositiveIntegerField(help_text="Year of the numbering counter.")
+    payer_name = models.CharField(max_length=255)
+    payer_address = models.TextField(blank=True)
+    child_name = models.CharField(max_length=255)
+    child_birth_date = models.DateField()
+    amount = MoneyField()
+    lines = models.JSONField(default=list, help_text="[[activity name, amount], ...]")
+    issued_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["issued_in", "number"], name="taxcert_unique_number")
+        ]
+        verbose_name = _("tax certificate")
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"AF-{self.issued_in}-{self.number:05d}"

@@ -1,0 +1,188 @@
+"""PDF documents (ReportLab): cash receipt, tax certificate, simplified statement, all on the
+town's letterhead."""
+
+import contextlib
+import io
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from portail.core import clock
+from portail.core.models import TownSettings
+from portail.core.money import NNBSP, format_eur
+
+STYLES = getSampleStyleSheet()
+
+
+def eur(amount) -> str:
+    # The standard PDF fonts have no narrow no-break space.
+    return format_eur(amount).replace(NNBSP, "\u00a0")
+
+
+def _p(text, style="Normal"):
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
+
+
+def _letterhead(town) -> list:
+    story = []
+    if town.logo:
+        # A missing or unreadable logo must not stop the document.
+        with contextlib.suppress(Exception):
+            story.append(Image(town.logo.path, width=30 * mm, height=30 * mm, kind="proportional"))
+    story.append(_p(f"{town.town_name} — {town.service_name}", "Heading3"))
+    story.append(_p(town.address))
+    story.append(_p(f"{town.phone} · {town.email}"))
+    story.append(Spacer(1, 8 * mm))
+    return story
+
+
+def _table(rows, widths, money_columns=()):
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+    ]
+    for column in money_columns:
+        style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _build(title: str, story: list) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author=TownSettings.current().town_name,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _signature(town) -> list:
+    return [
+        Spacer(1, 10 * mm),
+        _p(
+            _("Issued in %(town)s on %(date)s.")
+            % {"town": town.town_name, "date": date_format(clock.today(), "j F Y")}
+        ),
+        Spacer(1, 4 * mm),
+        _p(settings.BILLING_SIGNATORY, "Heading4"),
+        _p(_("Signature and stamp")),
+        Spacer(1, 20 * mm),
+    ]
+
+
+def _addressee(name, address) -> list:
+    return [_p(name, "Heading4"), _p(address), Spacer(1, 6 * mm)]
+
+
+def cash_receipt(receipt) -> bytes:
+    town = TownSettings.current()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Cash payment receipt no. %(ref)s") % {"ref": receipt.reference}
+        story = _letterhead(town) + _addressee(receipt.payer_name, receipt.payer_address)
+        story += [
+            _p(title, "Title"),
+            _p(
+                _(
+                    "We acknowledge receipt of %(amount)s in cash from %(payer)s on %(date)s, "
+                    "credited to the prepaid account of the household « %(household)s »."
+                )
+                % {
+                    "amount": eur(receipt.amount),
+                    "payer": receipt.payer_name,
+                    "date": date_format(receipt.entry.date, "j F Y"),
+                    "household": receipt.household.name,
+                }
+            ),
+        ]
+        story += _signature(town)
+        return _build(title, story)
+
+
+def tax_certificate(cert) -> bytes:
+    town = TownSettings.current()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Tax certificate %(year)s") % {"year": cert.year}
+        story = _letterhead(town) + _addressee(cert.payer_name, cert.payer_address)
+        story += [
+            _p(title, "Title"),
+            _p(_("Certificate no. %(ref)s") % {"ref": cert.reference}),
+            Spacer(1, 4 * mm),
+            _p(
+                _(
+                    "The undersigned certifies that %(payer)s paid, for the childcare of "
+                    "%(child)s, born on %(birth)s, in the civil year %(year)s, the sum of "
+                    "%(amount)s (meals excluded)."
+                )
+                % {
+                    "payer": cert.payer_name,
+                    "child": cert.child_name,
+                    "birth": date_format(cert.child_birth_date, "j F Y"),
+                    "year": cert.year,
+                    "amount": eur(cert.amount),
+                }
+            ),
+            Spacer(1, 4 * mm),
+        ]
+        rows = [[_("Activity"), _("Amount")]]
+        rows += [[name, eur(amount)] for name, amount in cert.lines]
+        rows.append([_("Total"), eur(cert.amount)])
+        story.append(_table(rows, [120 * mm, 40 * mm], money_columns=(1,)))
+        story.append(Spacer(1, 4 * mm))
+        story.append(
+            _p(_("To be used for the income tax credit for the childcare of young children."))
+        )
+        story += _signature(town)
+        return _build(title, story)
+
+
+def statement(household, payer, data, period_label: str) -> bytes:
+    """The simplified statement: one document, a table and its totals."""
+    town = TownSettings.current()
+    name, address = payer
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Account statement — %(period)s") % {"period": period_label}
+        story = _letterhead(town) + _addressee(name, address)
+        story += [
+            _p(title, "Title"),
+            _p(_("Household: %(name)s") % {"name": household.name}),
+            _p(_("Opening balance: %(amount)s") % {"amount": eur(data["opening"])}),
+            Spacer(1, 4 * mm),
+        ]
+        rows = [[_("Date"), _("Label"), _("Debit"), _("Credit"), _("Balance")]]
+        for row in data["rows"]:
+            entry = row["entry"]
+            rows.append(
+                [
+                    entry.date.strftime("%d/%m/%Y"),
+                    Paragraph(escape(entry.label), STYLES["BodyText"]),
+                    eur(-entry.amount) if entry.amount < 0 else "",
+                    eur(entry.amount) if entry.amount > 0 else "",
+                    eur(row["balance"]),
+                ]
+            )
+        rows.append(["", _("Total"), eur(data["debits"]), eur(data["credits"]), ""])
+        story.append(
+            _table(rows, [22 * mm, 76 * mm, 24 * mm, 24 * mm, 28 * mm], money_columns=(2, 3, 4))
+        )
+        story.append(Spacer(1, 4 * mm))
+        story.append(_p(_("Closing balance: %(amount)s") % {"amount": eur(data["closing"])}))
+        return _build(title, story)

@@ -1,0 +1,164 @@
+"""Reads of the prepaid account, scoped to a household."""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, Sum
+
+from portail.agenda.models import Booking
+from portail.billing.models import LedgerEntry, Payment, PrepaidAccount
+from portail.core import clock
+from portail.core.money import ZERO, to_money
+from portail.families.models import Child, Household
+
+Source = LedgerEntry.Source
+
+
+def balance_of(household: Household) -> Decimal:
+    account = PrepaidAccount.objects.filter(household=household).first()
+    return account.balance if account else ZERO
+
+
+def entries_of(household: Household):
+    return LedgerEntry.objects.filter(account__household=household).select_related(
+        "receipt", "reverses", "author"
+    )
+
+
+def sum_of_entries(household: Household) -> Decimal:
+    total = LedgerEntry.objects.filter(account__household=household).aggregate(s=Sum("amount"))
+    # SQLite sums decimals as floats: back to cents.
+    return to_money(total["s"] or ZERO)
+
+
+def with_running_balance(entries, opening=ZERO) -> list[dict]:
+    """Chronological rows: entry and the balance after it."""
+    rows, running = [], opening
+    for entry in entries:
+        running += entry.amount
+        rows.append(
+            {
+                "entry": entry,
+                "balance": running,
+                "debit": -entry.amount if entry.amount < 0 else None,
+                "credit": entry.amount if entry.amount > 0 else None,
+            }
+        )
+    return rows
+
+
+def history(household: Household, limit: int | None = None) -> list[dict]:
+    """Newest first, each with the balance after it (the `limit` newest ones)."""
+    rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
+    rows.reverse()
+    return rows[:limit] if limit else rows
+
+
+def recent_payments(household: Household, limit=5):
+    return Payment.objects.filter(household=household)[:limit]
+
+
+@dataclasses.dataclass
+class Forecast:
+    upcoming: int
+    cost: Decimal
+    projected: Decimal
+    negative_on: datetime.date | None
+
+
+def forecast(household: Household, today: datetime.date | None = None) -> Forecast:
+    """The balance once the booked services not billed yet are consumed, and the first day it
+    would be negative."""
+    today = today or clock.today()
+    billed = LedgerEntry.objects.filter(
+        source=Source.CONSUMPTION,
+        child=OuterRef("child"),
+        activity=OuterRef("activity"),
+        service_date=OuterRef("date"),
+    )
+    bookings = (
+        Booking.objects.filter(
+            child__household=household, status=Booking.Status.BOOKED, date__gte=today
+        )
+        .exclude(Exists(billed))
+        .select_related("activity")
+        .prefetch_related("activity__price_brackets")
+        .order_by("date")
+    )
+    balance = balance_of(household)
+    running, negative_on, cost, count = balance, None, ZERO, 0
+    for booking in bookings:
+        price = booking.activity.price_for(household)
+        running -= price
+        cost += price
+        count += 1
+        if running < ZERO and negative_on is None and balance >= ZERO:
+            negative_on = booking.date
+    return Forecast(count, cost, running, negative_on)
+
+
+# --- statements ------------------------------------------------------------------------------
+
+
+def statement(household: Household, year: int, month: int | None) -> dict:
+    """Entries of a civil year (or one month of it), with opening and closing balances."""
+    start = datetime.date(year, month or 1, 1)
+    if month:
+        end = (start + datetime.timedelta(days=32)).replace(day=1)
+    else:
+        end = datetime.date(year + 1, 1, 1)
+    entries = entries_of(household)
+    opening = to_money(entries.filter(date__lt=start).aggregate(s=Sum("amount"))["s"] or ZERO)
+    period = entries.filter(date__gte=start, date__lt=end).order_by("date", "created_at", "pk")
+    rows = with_running_balance(period, opening)
+    credits = sum((r["entry"].amount for r in rows if r["entry"].amount > 0), ZERO)
+    debits = sum((-r["entry"].amount for r in rows if r["entry"].amount < 0), ZERO)
+    return {
+        "year": year,
+        "month": month,
+        "start": start,
+        "end": end - datetime.timedelta(days=1),
+        "opening": opening,
+        "closing": rows[-1]["balance"] if rows else opening,
+        "rows": rows,
+        "credits": credits,
+        "debits": debits,
+    }
+
+
+def statement_years(household: Household) -> list[int]:
+    first = entries_of(household).order_by("date").values_list("date", flat=True).first()
+    this_year = clock.today().year
+    start = min(first.year, this_year) if first else this_year
+    return list(range(this_year, start - 1, -1))
+
+
+# --- tax certificate -------------------------------------------------------------------------
+
+
+def tax_certificate_lines(child: Child, year: int) -> list[tuple[str, Decimal]]:
+    """What was charged in `year` for the child's childcare, by activity (meals excluded).
+    Reversals carry the child, activity and day of what they correct, so they net out."""
+    rows = (
+        LedgerEntry.objects.filter(
+            child=child,
+            activity__counts_for_tax_certificate=True,
+            service_date__year=year,
+        )
+        .filter(Q(source=Source.CONSUMPTION) | Q(source=Source.REVERSAL))
+        .values("activity__name")
+        .annotate(total=Sum("amount"))
+        .order_by("activity__name")
+    )
+    totals = [(r["activity__name"], -to_money(r["total"] or ZERO)) for r in rows]
+    return [(name, total) for name, total in totals if total]
+
+
+def tax_certificate_choices(household: Household, year: int) -> list[dict]:
+    from portail.billing.services import tax_certificate_eligible
+
+    return [
+        {"child": child, "eligible": tax_certificate_eligible(child, year)}
+        for child in household.children.all()
+    ]

@@ -1,0 +1,458 @@
+"""Every write of the prepaid account. Money never moves without a ledger entry, and an entry
+moves the cached balance and `Household.negative_balance_since` in the same transaction, under
+a lock on the account row."""
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from portail.agenda.models import Activity, Attendance
+from portail.agenda.selectors import billable_items
+from portail.billing import gateway
+from portail.billing.models import (
+    BankResponse,
+    CashReceipt,
+    DocumentCounter,
+    LedgerEntry,
+    Payment,
+    PrepaidAccount,
+    TaxCertificate,
+)
+from portail.core import audit, clock
+from portail.core.money import ZERO, format_eur, to_money
+from portail.families.models import Child, Household
+
+logger = logging.getLogger(__name__)
+Source = LedgerEntry.Source
+
+
+class BillingError(ValueError):
+    """A refused operation, with a message for the user."""
+
+
+# --- the ledger ------------------------------------------------------------------------------
+
+
+def account_for(household: Household) -> PrepaidAccount:
+    account, _created = PrepaidAccount.objects.get_or_create(household=household)
+    return account
+
+
+def _locked_account(household: Household) -> PrepaidAccount:
+    account_for(household)
+    return PrepaidAccount.objects.select_for_update().get(household=household)
+
+
+@transaction.atomic
+def post_entry(household: Household, amount, label: str, source: str, **fields) -> LedgerEntry:
+    """Append one entry, move the balance and the negative-balance date, notify a crossing."""
+    amount = to_money(amount)
+    if amount == ZERO:
+        raise BillingError(_("An entry cannot be of zero euros."))
+    account = _locked_account(household)
+    before = account.balance
+    entry = LedgerEntry.objects.create(
+        account=account, amount=amount, label=label[:255], source=source, **fields
+    )
+    account.balance = before + amount
+    account.save(update_fields=["balance"])
+    _track_negative(household, before, account.balance, entry)
+    return entry
+
+
+def _track_negative(household, before, after, entry) -> None:
+    if after < ZERO and before >= ZERO:
+        Household.objects.filter(pk=household.pk).update(negative_balance_since=clock.today())
+        household.negative_balance_since = clock.today()
+        _notify_negative(household, after, entry)
+    elif after >= ZERO and before < ZERO:
+        Household.objects.filter(pk=household.pk).update(negative_balance_since=None)
+        household.negative_balance_since = None
+
+
+def _notify_negative(household, balance, entry) -> None:
+    from portail.messaging.services import notify_household
+
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your prepaid account is negative")
+        body = _(
+            "The balance of your prepaid account is %(balance)s. Please top it up from the "
+            "« Payments » tab (« top up my account »). If it stays negative for more than "
+            "%(days)s days, bookings will be blocked until it is back to zero or more."
+        ) % {"balance": format_eur(balance), "days": settings.NEGATIVE_BALANCE_GRACE_DAYS}
+    notify_household(
+        household,
+        subject,
+        body,
+        link=reverse("billing:payments"),
+        dedupe_key=f"billing:negative:{entry.pk}",
+    )
+
+
+@transaction.atomic
+def reverse_entry(entry: LedgerEntry, reason: str, author) -> LedgerEntry:
+    """Correct an entry by its opposite, with a reason. An entry is reversed at most once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BillingError(_("Give the reason of the correction."))
+    household = entry.account.household
+    _locked_account(household)  # serialise with any other movement of this account
+    if entry.source == Source.REVERSAL:
+        raise BillingError(_("A correction cannot itself be reversed."))
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise BillingError(_("This entry has already been reversed."))
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Correction of: %(label)s") % {"label": entry.label}
+    reversal = post_entry(
+        household,
+        -entry.amount,
+        label,
+        Source.REVERSAL,
+        author=author,
+        reason=reason,
+        reverses=entry,
+        child=entry.child,
+        activity=entry.activity,
+        service_date=entry.service_date,
+    )
+    audit.record(
+        author,
+        "billing.reversal",
+        reversal,
+        reverses=entry.pk,
+        amount=str(-entry.amount),
+        reason=reason,
+    )
+    return reversal
+
+
+@transaction.atomic
+def record_refund(household: Household, amount, reason: str, author) -> LedgerEntry:
+    """A credit granted by the town (e.g. a service it could not provide)."""
+    amount = to_money(amount)
+    reason = (reason or "").strip()
+    if amount <= ZERO:
+        raise BillingError(_("The amount must be greater than zero."))
+    if not reason:
+        raise BillingError(_("Give the reason of the refund."))
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Refund: %(reason)s") % {"reason": reason}
+    entry = post_entry(household, amount, label, Source.REFUND, author=author, reason=reason)
+    audit.record(author, "billing.refund", entry, amount=str(amount), reason=reason)
+    return entry
+
+
+# --- numbering and payer -----------------------------------------------------------------------
+
+
+def next_number(kind: str, year: int) -> int:
+    """The next gap-free number of (kind, year); the caller's transaction holds the lock."""
+    try:
+        with transaction.atomic():
+            DocumentCounter.objects.get_or_create(kind=kind, year=year)
+    except IntegrityError:
+        pass  # created concurrently: fine, lock it below
+    counter = DocumentCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def payer_of(household: Household) -> tuple[str, str]:
+    """The name and postal address copied onto an issued document."""
+    adult = household.adults.exclude(user=None).first() or household.adults.first()
+    name = f"{adult.first_name} {adult.last_name}" if adult else household.name
+    return name, household.postal_address
+
+
+# --- cash at the town hall ------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_cash_payment(household: Household, amount, cashier, payer_name: str = "") -> CashReceipt:
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise BillingError(_("The amount must be greater than zero."))
+    today = clock.today()
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Cash payment at the town hall")
+    entry = post_entry(household, amount, label, Source.CASH, author=cashier)
+    name, address = payer_of(household)
+    receipt = CashReceipt.objects.create(
+        entry=entry,
+        household=household,
+        year=today.year,
+        number=next_number(CashReceipt.KIND, today.year),
+        payer_name=(payer_name or "").strip() or name,
+        payer_address=address,
+        amount=amount,
+        issued_by=cashier,
+    )
+    audit.record(
+        cashier, "billing.cash_payment", entry, amount=str(amount), receipt=receipt.reference
+    )
+    return receipt
+
+
+# --- online top-up ---------------------------------------------------------------------------
+
+
+def check_topup_amount(amount) -> Decimal:
+    amount = to_money(amount)
+    low, high = settings.BILLING_TOPUP_MIN, settings.BILLING_TOPUP_MAX
+    if not low <= amount <= high:
+        raise BillingError(
+            _("Enter an amount between %(min)s and %(max)s.")
+            % {"min": format_eur(low), "max": format_eur(high)}
+        )
+    return amount
+
+
+@transaction.atomic
+def start_topup(household: Household, amount, user, build_url) -> tuple[Payment, object]:
+    """Create the payment and ask the backend where to send the parent.
+
+    `build_url(name, payment)` turns a URL name into an absolute URL. Returns (payment, order):
+    the backend's order (kind URL, FORM or HTML, and its data)."""
+    amount = check_topup_amount(amount)
+    if gateway.simulator_refused():
+        raise BillingError(
+            _("Online payment is not available at the moment. Please pay at the town hall.")
+        )
+    payment = Payment.objects.create(
+        household=household,
+        amount=amount,
+        backend=settings.PAYMENT_BACKEND,
+        created_by=user,
+        email=getattr(user, "email", "") or "",
+    )
+    order = gateway.request(payment, build_url)
+    payment.transaction_id = order.transaction_id
+    payment.save(update_fields=["transaction_id"])
+    return payment, order
+
+
+def apply_bank_response(payment_id, raw: str, channel: str) -> Payment:
+    """Process what the bank (or the parent's browser) sent about a payment. Idempotent: the
+    payment row is locked, a paid payment returns early, and the credit is unique per payment."""
+    try:
+        response = gateway.parse(raw)
+    except Exception as exc:  # an unreadable answer is kept, changes nothing
+        logger.warning("unreadable bank response for %s: %s", payment_id, exc)
+        response = None
+    return _apply(payment_id, response, raw, channel)
+
+
+def query_status(payment: Payment) -> Payment:
+    """Ask the backend about a pending payment (return page, polling), when it can say."""
+    if payment.status != Payment.Status.PENDING:
+        return payment
+    try:
+        response = gateway.status(payment)
+    except Exception as exc:  # the bank is unreachable: try again later
+        logger.warning("payment status query failed for %s: %s", payment.pk, exc)
+        return payment
+    if response is None:
+        return payment
+    return _apply(payment.pk, response, "", BankResponse.Channel.STATUS)
+
+
+@transaction.atomic
+def _apply(payment_id, response, raw: str, channel: str) -> Payment:
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    record = BankResponse.objects.create(
+        payment=payment,
+        channel=channel,
+        raw=raw[:20000],
+        data=gateway.jsonable(response.bank_data) if response else {},
+        result=gateway.result_name(response.result) if response else "unreadable",
+        signed=bool(response and response.signed),
+    )
+    if response is None:
+        return payment
+    problem = gateway.mismatch(payment, response)
+    if problem:
+        logger.warning("bank response rejected for payment %s: %s", payment.pk, problem)
+        return payment
+    record.accepted = True
+    record.save(update_fields=["accepted"])
+    new_status = gateway.status_of(response)
+    if new_status == payment.status or payment.status == Payment.Status.PAID:
+        return payment  # already known: the bank and the browser both tell us
+    if new_status == Payment.Status.PENDING:
+        return payment
+    payment.status = new_status
+    payment.bank_status = str(response.bank_status or "")[:255]
+    payment.settled_at = clock.now()
+    if new_status == Payment.Status.PAID:
+        with translation.override(settings.LANGUAGE_CODE):
+            label = _("Online card payment")
+        payment.entry = post_entry(
+            payment.household, payment.amount, label, Source.CARD, author=payment.created_by
+        )
+    payment.save(update_fields=["status", "bank_status", "settled_at", "entry"])
+    return payment
+
+
+def expire_pending(now=None) -> int:
+    """Pending payments: ask the bank between 5 minutes and 3 hours; after that, abandoned."""
+    now = now or clock.now()
+    count = 0
+    pending = Payment.objects.filter(status=Payment.Status.PENDING)
+    for payment in pending.filter(created_at__lte=now - datetime.timedelta(minutes=5)):
+        payment = query_status(payment)
+        age = now - payment.created_at
+        if payment.status == Payment.Status.PENDING and age > datetime.timedelta(
+            hours=settings.BILLING_PAYMENT_EXPIRY_HOURS
+        ):
+            with transaction.atomic():
+                locked = Payment.objects.select_for_update().get(pk=payment.pk)
+                if locked.status == Payment.Status.PENDING:
+                    locked.status = Payment.Status.CANCELLED
+                    locked.bank_status = "expired"
+                    locked.settled_at = now
+                    locked.save(update_fields=["status", "bank_status", "settled_at"])
+                    count += 1
+    return count
+
+
+def simulate_bank(payment: Payment, accept: bool) -> str:
+    """The development simulator acting as the bank: it notifies us server to server, then
+    returns the query string the parent's browser brings back (what eopayment's dummy parses)."""
+    query = f"transaction_id={payment.transaction_id}&signed=1&amount={payment.amount}"
+    query += "&ok=1" if accept else "&reason=refused"
+    apply_bank_response(payment.pk, query, BankResponse.Channel.NOTIFICATION)
+    return query
+
+
+# --- consumption -----------------------------------------------------------------------------
+
+
+def consumption_label(activity: Activity, child: Child, day: datetime.date, kind: str, ratio):
+    with translation.override(settings.LANGUAGE_CODE):
+        label = f"{activity.name} — {child.first_name} — {date_format(day, 'l j F Y')}"
+        if kind == "excused":
+            label += " " + _("(declared absence, %(percent)s %% charged)") % {
+                "percent": int(ratio * 100)
+            }
+        elif kind == "unbooked":
+            label += " " + _("(presence without booking)")
+    return label
+
+
+def bill_consumption(day: datetime.date) -> int:
+    """Debit each household for what its children consumed on `day`. Idempotent: one entry per
+    (child, activity, day) whatever the number of runs. Returns the number of new debits."""
+    items = billable_items(day)
+    activities = {
+        a.pk: a
+        for a in Activity.objects.filter(pk__in={i.activity_id for i in items}).prefetch_related(
+            "price_brackets"
+        )
+    }
+    children = {
+        c.pk: c
+        for c in Child.objects.filter(pk__in={i.child_id for i in items}).select_related(
+            "household"
+        )
+    }
+    by_household: dict[int, list] = {}
+    for item in items:
+        by_household.setdefault(item.household_id, []).append(item)
+    created = 0
+    for household_id, household_items in by_household.items():
+        created += _bill_household(household_id, household_items, activities, children, day)
+    return created
+
+
+@transaction.atomic
+def _bill_household(household_id, items, activities, children, day) -> int:
+    household = Household.objects.get(pk=household_id)
+    _locked_account(household)
+    done = set(
+        LedgerEntry.objects.filter(
+            account__household=household, source=Source.CONSUMPTION, service_date=day
+        ).values_list("child_id", "activity_id")
+    )
+    created = 0
+    for item in items:
+        activity, child = activities[item.activity_id], children[item.child_id]
+        key = (item.child_id, item.activity_id)
+        price = activity.price_for(household)
+        if item.kind == "excused":
+            amount = to_money(price * item.ratio)
+        elif item.kind == "unbooked":
+            amount = to_money(price + activity.unbooked_surcharge)
+        else:
+            amount = to_money(price)
+        if key not in done and amount > ZERO:
+            post_entry(
+                household,
+                -amount,
+                consumption_label(activity, child, day, item.kind, item.ratio),
+                Source.CONSUMPTION,
+                date=day,
+                child=child,
+                activity=activity,
+                service_date=day,
+            )
+            created += 1
+            done.add(key)
+    # Attendance is locked once billed.
+    Attendance.objects.filter(
+        date=day, child__household=household, activity_id__in={i.activity_id for i in items}
+    ).update(billed=True)
+    return created
+
+
+# --- tax certificate -------------------------------------------------------------------------
+
+
+def tax_certificate_eligible(child: Child, year: int) -> bool:
+    """Under 6 on 1 January of the year: born on or after 1 January of year - 6."""
+    return child.birth_date >= datetime.date(year - 6, 1, 1)
+
+
+@transaction.atomic
+def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxCertificate:
+    """Issue (or give again, when nothing changed) the certificate of a child for a year."""
+    from portail.billing.selectors import tax_certificate_lines
+
+    if child.household_id != household.pk:
+        raise BillingError(_("Unknown child."))
+    if not tax_certificate_eligible(child, year):
+        raise BillingError(_("The tax certificate is issued only for children under 6."))
+    _locked_account(household)
+    lines = tax_certificate_lines(child, year)
+    total = sum((amount for _name, amount in lines), ZERO)
+    stored_lines = [[name, str(amount)] for name, amount in lines]
+    name, address = payer_of(household)
+    last = TaxCertificate.objects.filter(household=household, child=child, year=year).first()
+    if (
+        last
+        and last.amount == total
+        and last.lines == stored_lines
+        and (last.payer_name, last.payer_address) == (name, address)
+    ):
+        return last
+    today = clock.today()
+    return TaxCertificate.objects.create(
+        household=household,
+        child=child,
+        year=year,
+        issued_in=today.year,
+        number=next_number(TaxCertificate.KIND, today.year),
+        payer_name=name,
+        payer_address=address,
+        child_name=f"{child.first_name} {child.last_name}",
+        child_birth_date=child.birth_date,
+        amount=total,
+        lines=stored_lines,
+    )

@@ -1,0 +1,107 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from portail.agenda.models import AbsenceReason, Activity, Attendance, Booking, PriceBracket
+from portail.agenda.services import declare_absence
+from portail.billing import selectors
+from portail.billing.models import LedgerEntry
+from tests.billing.factories import make_activity
+
+DAY = datetime.date(2027, 1, 12)  # a Tuesday
+
+
+@pytest.mark.django_db
+def test_daily_run_debits_consumption_once(parent):
+    _user, household, child = parent
+    child.first_name = "Léa"
+    child.save()
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    morning = make_activity(child.school, Activity.Kind.MORNING, "1.40")
+    evening = make_activity(child.school, Activity.Kind.EVENING1, "1.60", surcharge="2.00")
+    evening2 = make_activity(child.school, Activity.Kind.EVENING2, "1.60")
+    Booking.objects.create(child=child, activity=lunch, date=DAY)
+    Booking.objects.create(child=child, activity=morning, date=DAY)
+    Booking.objects.create(child=child, activity=evening2, date=DAY)
+    personal = AbsenceReason.objects.create(name="Convenance", charge_ratio=Decimal("0.5"))
+    declare_absence(child, DAY, [morning], personal)
+    illness = AbsenceReason.objects.create(name="Maladie", charge_ratio=Decimal("0"))
+    declare_absence(child, DAY, [evening2], illness)
+    Attendance.objects.create(child=child, activity=evening, date=DAY, state="present")
+
+    call_command("bill_consumption", "--date", DAY.isoformat())
+    call_command("bill_consumption", "--date", DAY.isoformat())  # idempotent
+
+    entries = {e.activity_id: e for e in LedgerEntry.objects.filter(source="consumption")}
+    assert set(entries) == {lunch.pk, morning.pk, evening.pk}
+    assert entries[lunch.pk].amount == Decimal("-4.10")
+    assert entries[lunch.pk].label == "Restauration scolaire — Léa — mardi 12 janvier 2027"
+    assert entries[morning.pk].amount == Decimal("-0.70")
+    assert entries[evening.pk].amount == Decimal("-3.60")
+    assert entries[lunch.pk].date == DAY and entries[lunch.pk].service_date == DAY
+    assert selectors.balance_of(household) == Decimal("-8.40")
+    assert set(Attendance.objects.filter(date=DAY).values_list("billed", flat=True)) == {True}
+    household.refresh_from_db()
+    assert household.negative_balance_since is not None
+
+
+@pytest.mark.django_db
+def test_price_follows_the_family_quotient_bracket(parent):
+    _user, household, child = parent
+    household.family_quotient = 600
+    household.save()
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    PriceBracket.objects.create(activity=lunch, qf_min=0, qf_max=700, price=Decimal("2.05"))
+    PriceBracket.objects.create(activity=lunch, qf_min=701, qf_max=None, price=Decimal("4.50"))
+    Booking.objects.create(child=child, activity=lunch, date=DAY)
+    call_command("bill_consumption", "--date", DAY.isoformat())
+    assert selectors.balance_of(household) == Decimal("-2.05")
+
+
+@pytest.mark.django_db
+def test_cancelled_bookings_cost_nothing(parent):
+    _user, household, child = parent
+    lunch = make_activity(child.school, Activity.Kind.LUNCH)
+    Booking.objects.create(child=child, activity=lunch, date=DAY, status="cancelled")
+    call_command("bill_consumption", "--date", DAY.isoformat())
+    assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_forecast_shows_the_day_it_turns_negative(parent, cashier, client):
+    import time_machine
+
+    from portail.billing import services
+
+    _user, household, child = parent
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    with time_machine.travel(datetime.datetime(2027, 1, 11, 9), tick=False):
+        services.record_cash_payment(household, "10", cashier)
+        for day in (12, 14, 15, 18):
+            Booking.objects.create(child=child, activity=lunch, date=datetime.date(2027, 1, day))
+        forecast = selectors.forecast(household)
+        client.force_login(_user)
+        html = client.get("/paiements/").content.decode()
+    assert "vos 4 prestations réservées" in html and "-6,40" in html
+    assert "Il deviendrait négatif le vendredi 15 janvier 2027" in html
+    assert forecast.upcoming == 4
+    assert forecast.cost == Decimal("16.40")
+    assert forecast.projected == Decimal("-6.40")
+    assert forecast.negative_on == datetime.date(2027, 1, 15)
+
+
+@pytest.mark.django_db
+def test_command_defaults_to_yesterday_and_rejects_bad_dates(parent):
+    import time_machine
+    from django.core.management.base import CommandError
+
+    _user, household, child = parent
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    Booking.objects.create(child=child, activity=lunch, date=DAY)
+    with time_machine.travel(datetime.datetime(2027, 1, 13, 2), tick=False):
+        call_command("bill_consumption")
+    assert selectors.balance_of(household) == Decimal("-4.10")
+    with pytest.raises(CommandError):
+        call_command("bill_consumption", "--date", "12/01/2027")

@@ -67,3 +67,90 @@ def bulk_booking(user, families):
 
     _ms, (outcome, ms_bulk) = _timed_in_rollback(run)
     return {"ms": round(ms_bulk, 1), "bookings_created": len(outcome.booked), "target_ms": 300}
+
+
+@measure("consumption_run")
+def consumption_run(user, families):
+    """The nightly debit run for every child of the town on one school day: debits per second,
+    then the cost of running it again (idempotent: nothing more is debited)."""
+    import time
+
+    from portail.agenda.models import Booking
+    from portail.billing.services import bill_consumption
+    from portail.core import clock
+
+    # The busiest past school day that has bookings.
+    day = (
+        Booking.objects.filter(date__lt=clock.today())
+        .values_list("date", flat=True)
+        .order_by("-date")
+        .first()
+    )
+    if day is None:
+        return {"skipped": "no past booking"}
+
+    def run_twice():
+        t0 = time.perf_counter()
+        first = bill_consumption(day)
+        t1 = time.perf_counter()
+        second = bill_consumption(day)
+        t2 = time.perf_counter()
+        return first, t1 - t0, second, t2 - t1
+
+    _ms, (debits, first_s, again, second_s) = _timed_in_rollback(run_twice, repeat=1)
+    return {
+        "day": day.isoformat(),
+        "debits": debits,
+        "seconds": round(first_s, 2),
+        "debits_per_second": round(debits / first_s) if first_s else None,
+        "second_run_debits": again,
+        "second_run_seconds": round(second_s, 2),
+        "target_debits_per_second": 2000,
+    }
+
+
+@measure("pdf")
+def pdf(user, families):
+    """Tax certificate and yearly statement PDFs, ms per document (ReportLab)."""
+    import statistics
+    import time
+
+    from portail.billing import pdf as documents
+    from portail.billing import selectors
+    from portail.billing.models import TaxCertificate
+    from portail.billing.services import payer_of
+    from portail.core import clock
+    from portail.families.models import Household
+
+    household = Household.objects.filter(adults__user=user).first()
+    year = clock.today().year
+    data = selectors.statement(household, year, None)
+    payer = payer_of(household)
+    cert = TaxCertificate(
+        household=household,
+        year=year - 1,
+        issued_in=year,
+        number=1,
+        payer_name=payer[0],
+        payer_address=payer[1],
+        child_name="Enfant Exemple",
+        child_birth_date=clock.today(),
+        amount=sum((r["entry"].amount for r in data["rows"]), 0) or 0,
+        lines=[["Accueil matin", "120.00"], ["Accueil Soir 1", "80.00"]],
+    )
+
+    def median(fn, n=20):
+        fn()
+        samples = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t0) * 1000)
+        return round(statistics.median(samples), 1)
+
+    return {
+        "tax_certificate_ms": median(lambda: documents.tax_certificate(cert)),
+        "statement_ms": median(lambda: documents.statement(household, payer, data, str(year))),
+        "statement_rows": len(data["rows"]),
+        "target_ms": 50,
+    }

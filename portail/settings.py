@@ -156,6 +156,8 @@ AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_MINUTES", default=30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "portail.accounts.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# The cool-off counts from the lockout: a parent retrying meanwhile does not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ADMIN = True
 AXES_VERBOSE = False

@@ -15,4 +15,6 @@ class AccountsConfig(AppConfig):
             # A parent who chose a new password through the mailed link is no longer locked out.
             services.unlock(user)
 
-        password_reset.connect(unlock_after_reset, dispatch_uid="accounts.unlock_after_reset")
+        password_reset.connect(
+            unlock_after_reset, weak=False, dispatch_uid="accounts.unlock_after_reset"
+        )

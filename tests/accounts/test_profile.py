@@ -7,7 +7,7 @@ from django.core import mail
 from portail.accounts.models import ClosureRequest, User
 from portail.core.models import AuditEvent
 from portail.families.models import Adult, Child, Contact
-from tests.factories import PASSWORD, AgentFactory, ChildFactory, make_parent
+from tests.factories import PASSWORD, AgentFactory, make_parent
 
 
 @pytest.fixture

@@ -148,6 +148,7 @@ ACCOUNT_FORMS = {
     "login": "portail.accounts.forms.LoginForm",
     "signup": "portail.accounts.forms.SignupForm",
     "reset_password": "portail.accounts.forms.ResetPasswordForm",
+    "add_email": "portail.accounts.forms.AddEmailForm",
 }
 
 # django-axes: lock (account, address) pairs, never a whole address.

@@ -1,6 +1,7 @@
 """Browser journeys of « Mon compte » (FAQ §2), reading the mails the portal really sends."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -221,7 +222,7 @@ def test_my_data_download_and_closure(page, parent, mailbox):
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger mes données").click()
-    assert child.first_name in open(download.value.path(), encoding="utf-8").read()
+    assert child.first_name in Path(download.value.path()).read_text(encoding="utf-8")
     page.get_by_role("button", name="Demander la fermeture de mon compte").click()
     assert page.get_by_text("Cochez la case pour confirmer votre demande.").is_visible()
     assert_accessible(page)

@@ -250,10 +250,10 @@ NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
 # Each area's settings below its own heading (keeps merges of parallel work clean).
 # --- accounts ---
 # The activation link lands on the login page (« page de confirmation »); an e-mail change
-# confirmed while signed in goes back to « Mon profil ».
+# confirmed while signed in goes back to « options ».
 ACCOUNT_CONFIRM_EMAIL_ON_GET = True
 ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "account_login"
-ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "accounts:profile"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "accounts:options"
 # A new address replaces the old one only once confirmed by its link.
 ACCOUNT_CHANGE_EMAIL = True
 # Password and e-mail changes are confirmed by a mail to the account holder.

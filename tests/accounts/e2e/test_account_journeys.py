@@ -238,3 +238,21 @@ def test_logout_page(page, parent):
     assert_accessible(page)
     page.get_by_role("main").get_by_role("button", name="Se déconnecter").click()
     assert page.get_by_role("link", name="connexion").first.is_visible()
+
+
+def test_agent_confirms_a_closure_request(page, parent, mailbox):
+    from portail.accounts.services import request_closure
+
+    user, household, _ = parent
+    request_closure(user, "Déménagement")
+    agent = AgentFactory()
+    login(page, agent.username)
+    page.goto("/gestion/comptes/")
+    assert page.get_by_text("Déménagement").is_visible()
+    page.get_by_role("button", name=f"Confirmer la fermeture {user.username}").click()
+    assert page.get_by_text(f"Le compte {user.username} est fermé.").is_visible()
+    assert_accessible(page)
+    assert mailbox.last(user.email)["subject"] == "Votre compte a été fermé"
+    page.get_by_role("button", name="Se déconnecter").click()
+    login(page, user.username)
+    assert not page.get_by_role("button", name="Se déconnecter").is_visible()

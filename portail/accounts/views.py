@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -25,9 +26,10 @@ def lost_identifier(request):
     """« J'ai perdu mon identifiant »: the same answer whether or not the address has an account."""
     form = forms.LostIdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.send_identifier(
-            form.cleaned_data["email"], request.build_absolute_uri(reverse("account_login"))
-        )
+        email = form.cleaned_data["email"].lower()
+        # Same limits as password reset mails; over them, the same answer and no mail.
+        if ratelimit.consume(request, action="reset_password", key=email):
+            services.send_identifier(email, request.build_absolute_uri(reverse("account_login")))
         return render(request, "accounts/identifier_sent.html")
     return render(request, "accounts/lost_identifier.html", {"form": form})
 

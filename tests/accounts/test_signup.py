@@ -75,6 +75,10 @@ def test_signup_with_taken_email_in_other_case_reveals_nothing(client, parent):
     response = client.post("/compte/signup/", data)
     assert response.status_code == 302
     assert User.objects.count() == 1
+    # The page says « check your e-mail » as for a new account; only the owner learns more.
+    (message,) = mail.outbox
+    assert message.to == [user.email]
+    assert message.subject == "Vous avez déjà un compte sur le portail famille"
 
 
 @pytest.mark.django_db

@@ -141,8 +141,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
-# Looser than axes so that a parent only ever sees axes' lockout message.
-ACCOUNT_RATE_LIMITS = {"login_failed": "50/5m/ip,20/5m/key"}
+# Per address only, and looser than axes, so that a parent only ever sees axes' lockout message
+# and nobody elsewhere can block an account (a per-account limit would count all addresses).
+ACCOUNT_RATE_LIMITS = {"login_failed": "50/5m/ip"}
 ACCOUNT_ADAPTER = "portail.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "portail.accounts.forms.LoginForm",

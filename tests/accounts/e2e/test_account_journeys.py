@@ -64,6 +64,8 @@ def test_sign_up_activate_and_log_in(page, mailbox):
     assert mail["subject"] == "Activez votre compte sur le portail famille"
     page.goto(link_in(mail, "/confirm-email/"))
     assert page.get_by_role("heading", name="connexion").is_visible()
+    assert page.get_by_text("Votre compte est activé. Connectez-vous").is_visible()
+    assert_accessible(page)
     login(page, "PAUL.DURAND@example.test", "Jardin-Bleu-2026")
     assert page.get_by_role("button", name="Se déconnecter").is_visible()
     # Logout ends the session.

@@ -108,3 +108,28 @@ def test_agent_unlocks_and_the_action_is_recorded(client, parent):
     assert AuditEvent.objects.filter(action="accounts.unlocked", object_id=str(user.pk)).exists()
     client.logout()
     assert attempt(client, user.username, PASSWORD).status_code == 302
+
+
+def reset_link(client, user):
+    client.post("/compte/password/reset/", {"email": user.email})
+    return next(w for w in mail.outbox[-1].body.split() if "/password/reset/key/" in w)
+
+
+@pytest.mark.django_db
+def test_password_reset_link_expires_after_24_hours_and_is_single_use(client, parent):
+    user, _, _ = parent
+    start = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        link = reset_link(client, user)
+    with time_machine.travel(start + datetime.timedelta(hours=24, minutes=1), tick=False):
+        response = client.get(link, follow=True)
+        assert "Ce lien n'est pas valide" in response.content.decode()
+    with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):
+        link = reset_link(client, user)
+    with time_machine.travel(start + datetime.timedelta(hours=23), tick=False):
+        response = client.get(link)
+        data = {"password1": "Nouveau-Jardin-7", "password2": "Nouveau-Jardin-7"}
+        assert client.post(response["Location"], data).status_code == 302
+        # Used once: the same link no longer works.
+        response = client.get(link, follow=True)
+        assert "Ce lien n'est pas valide" in response.content.decode()

@@ -264,6 +264,7 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = None
 ACCOUNT_USERNAME_MIN_LENGTH = 3
+ACCOUNT_USERNAME_VALIDATORS = "portail.accounts.validators.username_validators"
 ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
 # Password reset links: single use (bound to the password hash), valid 24 hours.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600

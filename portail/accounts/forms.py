@@ -83,7 +83,7 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Identifier")
         self.fields["username"].help_text = _(
-            "Letters, digits and . - _ only; you will sign in with it (any case)."
+            "Letters without accents, digits and . - _ only; you will sign in with it (any case)."
         )
         self.fields["email"].label = _("E-mail address")
         self.fields["password1"].label = _("Password")

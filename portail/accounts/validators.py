@@ -1,7 +1,9 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class PortalPasswordValidator:
@@ -53,3 +55,13 @@ class PortalPasswordValidator:
 
     def get_help_text(self):
         return _("At least 8 characters, with an uppercase letter, a lowercase letter and a digit.")
+
+
+# Identifiers: no « @ », so an identifier never looks like an e-mail address at login.
+username_validators = [
+    RegexValidator(
+        r"^[a-zA-Z0-9._-]+\Z",
+        gettext_lazy("Use only letters (without accents), digits and the characters . - _"),
+        code="invalid_username",
+    )
+]

@@ -106,3 +106,12 @@ def test_purge_deletes_unactivated_accounts_after_24_hours_idempotently(client, 
         call_command("purge_unactivated_accounts", "--date", "2026-09-02")
     assert list(User.objects.all()) == [parent[0]]
     assert Household.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_identifier_cannot_look_like_an_email_or_be_taken_in_another_case(client, parent):
+    html = client.post("/compte/signup/", {**SIGNUP, "username": "camille@durand"}).content.decode()
+    assert "Utilisez uniquement des lettres (sans accents)" in html
+    taken = parent[0].username.upper()
+    html = client.post("/compte/signup/", {**SIGNUP, "username": taken}).content.decode()
+    assert "errorlist" in html and not User.objects.filter(email="camille.durand@example.test")

@@ -258,3 +258,23 @@ def test_agent_confirms_a_closure_request(page, parent, mailbox):
     page.get_by_role("button", name="Se déconnecter").click()
     login(page, user.username)
     assert not page.get_by_role("button", name="Se déconnecter").is_visible()
+
+
+def test_agent_resends_the_activation_mail(page, mailbox):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    newcomer = UserFactory(username="nouveau.parent")
+    EmailAddress.objects.filter(user=newcomer).update(verified=False)
+    login(page, AgentFactory().username)
+    page.goto("/gestion/comptes/?q=NOUVEAU")
+    assert page.get_by_text("non activé").is_visible()
+    page.get_by_role("link", name="nouveau.parent").click()
+    page.get_by_role("button", name="Renvoyer l'e-mail d'activation").click()
+    assert page.get_by_text("L'e-mail d'activation a été renvoyé.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto(link_in(mailbox.last(newcomer.email), "/confirm-email/"))
+    login(page, "nouveau.parent")
+    assert page.get_by_role("button", name="Se déconnecter").is_visible()

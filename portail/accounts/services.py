@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -26,9 +27,11 @@ def send_identifier(email: str, login_url: str) -> None:
 
     Nothing tells the caller whether one does (the page says the same in both cases)."""
     email = (email or "").strip().lower()
-    users = list(
-        User.objects.filter(is_active=True, emailaddress__email__iexact=email).distinct()
-    ) or list(User.objects.filter(is_active=True, email__iexact=email))
+    # The account's address, or another of its confirmed ones (never a pending one).
+    users = User.objects.filter(
+        Q(email__iexact=email) | Q(emailaddress__email__iexact=email, emailaddress__verified=True),
+        is_active=True,
+    ).distinct()
     for user in users:
         body = _render(
             "accounts/email/identifier.txt",

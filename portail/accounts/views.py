@@ -37,9 +37,12 @@ def lost_identifier(request):
 # --- « Mon profil » ------------------------------------------------------------------------
 
 
-@household_required
+@login_required
 def profile(request):
     household = request.household
+    if household is None:
+        # Agents and administrators have no household: their profile is their options.
+        return redirect("accounts:options")
     return render(
         request,
         "accounts/profile.html",

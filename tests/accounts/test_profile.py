@@ -224,3 +224,11 @@ def test_email_change_is_confirmed_before_replacing_the_old_one(client, signed_i
     user.refresh_from_db()
     assert user.email == "nouvelle@example.test"
     assert not EmailAddress.objects.filter(email=old).exists()
+
+
+@pytest.mark.django_db
+def test_an_agent_without_household_reaches_options_from_my_profile(client):
+    client.force_login(AgentFactory())
+    response = client.get("/compte/profil/")
+    assert response.status_code == 302 and response["Location"] == "/compte/profil/options/"
+    assert client.get("/compte/profil/enfants/ajouter/").status_code == 404

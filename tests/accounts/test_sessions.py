@@ -42,16 +42,18 @@ def test_idle_session_times_out(client, parent):
         assert client.get("/compte/profil/").status_code == 302
 
 
-def test_production_cookies_are_secure(monkeypatch):
-    import importlib
+def test_production_cookies_are_secure():
+    import os
+    import subprocess
+    import sys
 
-    import portail.settings as portal_settings
-
-    monkeypatch.setenv("HTTPS", "1")
-    try:
-        prod = importlib.reload(portal_settings)
-        assert prod.SESSION_COOKIE_SECURE and prod.CSRF_COOKIE_SECURE
-        assert prod.SESSION_COOKIE_HTTPONLY and prod.SESSION_SAVE_EVERY_REQUEST
-    finally:
-        monkeypatch.setenv("HTTPS", "0")
-        importlib.reload(portal_settings)
+    code = (
+        "import portail.settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_COOKIE_AGE)"
+    )
+    env = {**os.environ, "HTTPS": "1", "DEBUG": "0", "SESSION_IDLE_MINUTES": "20"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["True", "True", "True", "True", "1200"]

@@ -141,10 +141,16 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
-# Looser than axes so that a parent only ever sees axes' lockout message.
-ACCOUNT_RATE_LIMITS = {"login_failed": "50/5m/ip,20/5m/key"}
+# Per address only, and looser than axes, so that a parent only ever sees axes' lockout message
+# and nobody elsewhere can block an account (a per-account limit would count all addresses).
+ACCOUNT_RATE_LIMITS = {"login_failed": "50/5m/ip"}
 ACCOUNT_ADAPTER = "portail.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "portail.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "portail.accounts.forms.LoginForm",
+    "signup": "portail.accounts.forms.SignupForm",
+    "reset_password": "portail.accounts.forms.ResetPasswordForm",
+    "add_email": "portail.accounts.forms.AddEmailForm",
+}
 
 # django-axes: lock (account, address) pairs, never a whole address.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -152,6 +158,8 @@ AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_MINUTES", default=30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "portail.accounts.lockout.axes_username"
 AXES_RESET_ON_SUCCESS = True
+# The cool-off counts from the lockout: a parent retrying meanwhile does not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ADMIN = True
 AXES_VERBOSE = False
@@ -242,6 +250,26 @@ NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
 
 # Each area's settings below its own heading (keeps merges of parallel work clean).
 # --- accounts ---
+# The activation link lands on the login page (« page de confirmation »); an e-mail change
+# confirmed while signed in goes back to « options ».
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "account_login"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "accounts:options"
+# A new address replaces the old one only once confirmed by its link.
+ACCOUNT_CHANGE_EMAIL = True
+# Password and e-mail changes are confirmed by a mail to the account holder.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Never reveal whether an address has an account, not even by mail to a stranger.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = None
+ACCOUNT_USERNAME_MIN_LENGTH = 3
+ACCOUNT_USERNAME_VALIDATORS = "portail.accounts.validators.username_validators"
+ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
+# Password reset links: single use (bound to the password hash), valid 24 hours.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600
+# Accounts not activated within this delay are deleted by `purge_unactivated_accounts`.
+ACCOUNT_ACTIVATION_HOURS = env.int("ACCOUNT_ACTIVATION_HOURS", default=24)
 
 # --- documents ---
 

@@ -7,5 +7,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         from portail.messaging.services import send_email_message
 
+        context = {**context, **_mail_context()}
         msg = self.render_mail(template_prefix, email, context)
         send_email_message(msg)
+
+
+def _mail_context() -> dict:
+    from portail.core.models import TownSettings
+
+    return {"town": TownSettings.current()}

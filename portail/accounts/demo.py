@@ -38,8 +38,37 @@ def ensure_user(username, password, email, first_name, last_name, *, groups=(), 
     return user
 
 
+def ensure_pending_signup():
+    """A sign-up whose activation link was not followed yet: agents see « non activé » and can
+    resend the mail (refreshed at each demo load so the daily purge leaves it for a day)."""
+    from portail.core import clock
+    from portail.families.services import create_household_for_signup
+
+    user, created = User.objects.get_or_create(
+        username="demo.nouveau",
+        defaults={"email": "nouveau@demo.viry.test", "first_name": "Lucas", "last_name": "Roux"},
+    )
+    user.date_joined = clock.now()
+    user.set_password("DemoNouveau1")
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": False, "primary": True}
+    )
+    if created:
+        create_household_for_signup(
+            user,
+            first_name="Lucas",
+            last_name="Roux",
+            phone="06 22 33 44 55",
+            address_line1="5 allée des Cerisiers",
+            postcode="74580",
+            city="Viry",
+        )
+
+
 def load(stdout):
     for group in (AGENTS_GROUP, CASHIERS_GROUP):
         Group.objects.get_or_create(name=group)
     for username, password, email, first, last, groups, superuser in DEMO_STAFF:
         ensure_user(username, password, email, first, last, groups=groups, superuser=superuser)
+    ensure_pending_signup()

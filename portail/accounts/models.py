@@ -53,3 +53,34 @@ class User(AbstractUser):
     @property
     def is_cashier(self) -> bool:
         return self.is_active and (self.is_superuser or self._in_group(CASHIERS_GROUP))
+
+
+class ClosureRequest(models.Model):
+    """A parent's request to close the account (RGPD). An agent confirms it; money and legal
+    records stay, as the law requires, the sign-in and personal contact data go."""
+
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="closure_requests"
+    )
+    username = models.CharField(_("identifier"), max_length=150)
+    household_name = models.CharField(_("household"), max_length=150, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("account closure request")
+        verbose_name_plural = _("account closure requests")
+        constraints = [
+            # One open request per account.
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(confirmed_at=None), name="one_open_closure"
+            )
+        ]
+
+    def __str__(self):
+        return self.username

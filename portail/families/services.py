@@ -3,10 +3,11 @@
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portail.core import clock
-from portail.families.models import Household
+from portail.families.models import Adult, Child, Contact, Household
 
 
 def booking_block_reason(household: Household, today: datetime.date | None = None) -> str | None:
@@ -28,6 +29,109 @@ def booking_block_reason(household: Household, today: datetime.date | None = Non
 
 
 # --- profile (« Mon profil ») ---
+
+PROFILE_HOUSEHOLD_FIELDS = ("address_line1", "address_line2", "postcode", "city")
+
+
+@transaction.atomic
+def create_household_for_signup(
+    user,
+    *,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    address_line1: str,
+    address_line2: str = "",
+    postcode: str,
+    city: str,
+) -> Household:
+    """The household created with a new account: the account holder is its first adult."""
+    household = Household.objects.create(
+        name=_("%(last_name)s family") % {"last_name": last_name},
+        address_line1=address_line1,
+        address_line2=address_line2,
+        postcode=postcode,
+        city=city,
+    )
+    Adult.objects.create(
+        household=household,
+        user=user,
+        first_name=first_name,
+        last_name=last_name,
+        email=user.email,
+        phone=phone,
+    )
+    return household
+
+
+def _locked(household: Household) -> Household:
+    return Household.objects.select_for_update().get(pk=household.pk)
+
+
+@transaction.atomic
+def update_household_address(household: Household, data: dict) -> Household:
+    household = _locked(household)
+    for field in PROFILE_HOUSEHOLD_FIELDS:
+        if field in data:
+            setattr(household, field, data[field])
+    household.save(update_fields=[f for f in PROFILE_HOUSEHOLD_FIELDS if f in data])
+    return household
+
+
+def _save_member(model, household, instance, data, fields):
+    _locked(household)
+    if instance is None:
+        instance = model(household=household)
+    elif instance.household_id != household.pk:
+        raise model.DoesNotExist
+    for field in fields:
+        if field in data:
+            setattr(instance, field, data[field])
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+ADULT_FIELDS = ("first_name", "last_name", "relationship", "email", "phone")
+CHILD_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "school",
+    "level",
+    "no_pork",
+    "gluten_free",
+    "allergies",
+    "has_pai",
+)
+CONTACT_FIELDS = ("kind", "value", "label")
+
+
+@transaction.atomic
+def save_adult(household: Household, data: dict, adult: Adult | None = None) -> Adult:
+    """Add or edit an adult of the household; the account holder's name follows on the user."""
+    adult = _save_member(Adult, household, adult, data, ADULT_FIELDS)
+    if adult.user_id:
+        user = adult.user
+        user.first_name, user.last_name = adult.first_name, adult.last_name
+        user.save(update_fields=["first_name", "last_name"])
+    return adult
+
+
+@transaction.atomic
+def save_child(household: Household, data: dict, child: Child | None = None) -> Child:
+    return _save_member(Child, household, child, data, CHILD_FIELDS)
+
+
+@transaction.atomic
+def save_contact(household: Household, data: dict, contact: Contact | None = None) -> Contact:
+    return _save_member(Contact, household, contact, data, CONTACT_FIELDS)
+
+
+@transaction.atomic
+def delete_contact(household: Household, contact: Contact) -> None:
+    _locked(household)
+    Contact.objects.filter(pk=contact.pk, household=household).delete()
 
 
 # --- authorised persons and enrolment (procedures) ---

@@ -1,0 +1,165 @@
+"""Writes on accounts: identifier reminder, identifier change, closure, agents' actions, purge."""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from portail.accounts.lockout import canonical_login
+from portail.accounts.models import ClosureRequest, User
+from portail.core import audit, clock
+from portail.messaging.services import send_email
+
+
+def _render(template: str, context: dict) -> str:
+    from portail.core.models import TownSettings
+
+    return render_to_string(template, {"town": TownSettings.current(), **context})
+
+
+def send_identifier(email: str, login_url: str) -> None:
+    """« Envoyer mon identifiant »: mail the identifier to the address if an account uses it.
+
+    Nothing tells the caller whether one does (the page says the same in both cases)."""
+    email = (email or "").strip().lower()
+    # The account's address, or another of its confirmed ones (never a pending one).
+    users = User.objects.filter(
+        Q(email__iexact=email) | Q(emailaddress__email__iexact=email, emailaddress__verified=True),
+        is_active=True,
+    ).distinct()
+    for user in users:
+        body = _render(
+            "accounts/email/identifier.txt",
+            {"user": user, "login_url": login_url},
+        )
+        send_email(email, _("Your identifier on the family portal"), body)
+
+
+@transaction.atomic
+def change_username(user: User, new_username: str) -> User:
+    """« Modifier mon identifiant »: confirmed by a mail to the account's address."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old = user.username
+    user.username = new_username
+    user.save(update_fields=["username"])
+    body = _render(
+        "accounts/email/identifier_changed.txt",
+        {"user": user, "old_username": old, "timestamp": clock.local_now()},
+    )
+    send_email(user.email, _("Your identifier has been changed"), body)
+    return user
+
+
+def unlock(user: User) -> int:
+    """Lift the lockout of this account, from every address (axes counters)."""
+    return axes_reset(username=canonical_login(user.username)) or 0
+
+
+@transaction.atomic
+def request_closure(user: User, reason: str = "") -> ClosureRequest:
+    """The parent asks for the account's closure; an agent confirms it."""
+    User.objects.select_for_update().get(pk=user.pk)
+    existing = ClosureRequest.objects.filter(user=user, confirmed_at=None).first()
+    if existing:
+        return existing
+    household = getattr(getattr(user, "adult", None), "household", None)
+    closure = ClosureRequest.objects.create(
+        user=user,
+        username=user.username,
+        household_name=household.name if household else "",
+        reason=reason,
+        requested_at=clock.now(),
+    )
+    body = _render("accounts/email/closure_requested.txt", {"user": user})
+    send_email(user.email, _("Your request to close your account"), body)
+    return closure
+
+
+@transaction.atomic
+def confirm_closure(agent: User, closure: ClosureRequest) -> ClosureRequest:
+    """Close the account: no more sign-in, personal contact data erased from the account.
+
+    The household, its ledger, payments and issued documents are kept (legal retention);
+    the adult stays as a name on those records but loses the link to the account."""
+    closure = ClosureRequest.objects.select_for_update().get(pk=closure.pk)
+    if closure.confirmed_at:
+        return closure
+    user = User.objects.select_for_update().filter(pk=closure.user_id).first()
+    if user is not None:
+        email = user.email
+        body = _render("accounts/email/closure_confirmed.txt", {"user": user})
+        send_email(email, _("Your account has been closed"), body)
+        from portail.families.models import Adult
+
+        Adult.objects.filter(user=user).update(user=None, email="", phone="")
+        EmailAddress.objects.filter(user=user).delete()
+        user.is_active = False
+        user.email = ""
+        user.first_name = ""
+        user.last_name = ""
+        user.username = f"closed-{user.pk}"
+        user.set_unusable_password()
+        user.save()
+    closure.confirmed_at = clock.now()
+    closure.confirmed_by = agent
+    closure.save(update_fields=["confirmed_at", "confirmed_by"])
+    audit.record(agent, "accounts.closure_confirmed", closure, username=closure.username)
+    return closure
+
+
+def agent_unlock(agent: User, user: User) -> None:
+    unlock(user)
+    audit.record(agent, "accounts.unlocked", user, username=user.username)
+
+
+def agent_resend_activation(agent: User, user: User, request) -> bool:
+    """Send the activation mail again (a fresh 24-hour link). False when nothing to activate."""
+    address = EmailAddress.objects.filter(user=user, verified=False).order_by("-primary").first()
+    if address is None:
+        return False
+    # A fresh link for a parent who missed the first: the 24-hour purge counts from now.
+    User.objects.filter(pk=user.pk).update(date_joined=clock.now())
+    address.send_confirmation(request, signup=True)
+    audit.record(agent, "accounts.activation_resent", user, email=address.email)
+    return True
+
+
+def unactivated_accounts(now: datetime.datetime):
+    """Accounts created by sign-up whose address was never confirmed within the delay."""
+    limit = now - datetime.timedelta(hours=settings.ACCOUNT_ACTIVATION_HOURS)
+    verified = EmailAddress.objects.filter(verified=True).values("user_id")
+    pending = EmailAddress.objects.filter(verified=False).values("user_id")
+    return User.objects.filter(
+        pk__in=pending,
+        date_joined__lt=limit,
+        last_login=None,
+        is_staff=False,
+        is_superuser=False,
+    ).exclude(pk__in=verified)
+
+
+@transaction.atomic
+def purge_unactivated(now: datetime.datetime) -> int:
+    """Delete accounts not activated in time, with the household created for them alone.
+
+    Idempotent: a second run finds nothing more to delete."""
+    from portail.families.models import Household
+
+    users = list(unactivated_accounts(now).select_for_update())
+    count = 0
+    for user in users:
+        household_ids = list(
+            Household.objects.filter(adults__user=user).values_list("pk", flat=True)
+        )
+        user.delete()
+        # The household was made with the account; delete it unless someone else holds it.
+        for household in Household.objects.filter(pk__in=household_ids):
+            if not household.adults.exclude(user=None).exists():
+                household.delete()
+        count += 1
+    return count

@@ -244,6 +244,13 @@ NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
 # --- accounts ---
 
 # --- documents ---
+DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
+# An .odt (a zip) inflating beyond this is refused as abnormal (zip bomb).
+DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
+)
+# The family is warned this many days before a valid document expires (daily job).
+DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default=15)
 
 # --- procedures ---
 

@@ -1,17 +1,16 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portail.core import clock
-from portail.documents.uploads import EXTENSIONS, check_upload, max_bytes
+from portail.documents.uploads import EXTENSIONS, check_upload, human_size, max_bytes
 
 
 def upload_help():
     return _("Accepted formats: %(extensions)s. %(max)s at most.") % {
         "extensions": EXTENSIONS,
-        "max": filesizeformat(max_bytes()),
+        "max": human_size(max_bytes()),
     }
 
 

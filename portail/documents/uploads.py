@@ -11,7 +11,7 @@ import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
-from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Extension -> content types libmagic reports for it.
@@ -28,8 +28,7 @@ EXTENSIONS = ", ".join(f".{ext}" for ext in ACCEPTED)
 MESSAGES = {
     "empty": _("The file is empty."),
     "too_big": _(
-        "The file is larger than %(max)s (%(size)s). Reduce the resolution of the image before "
-        "scanning it."
+        "The file is larger than %(max)s. Reduce the resolution of the image before scanning it."
     ),
     "format": _("This format is not accepted. Provide a %(extensions)s file."),
     "mismatch": _(
@@ -48,6 +47,18 @@ MESSAGES = {
         "The file could not be read: it may be damaged. Save it again and try once more."
     ),
 }
+
+
+def human_size(size: int) -> str:
+    """2097152 -> « 2 Mo »: the units parents know (not « Mio »)."""
+    if size >= 1024 * 1024:
+        value, unit = size / (1024 * 1024), gettext("MB")
+    elif size >= 1024:
+        value, unit = size / 1024, gettext("KB")
+    else:
+        return f"{size} {gettext('bytes')}"
+    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} {unit}"
 
 
 def max_bytes() -> int:
@@ -90,7 +101,7 @@ def check_upload(upload) -> CheckedFile:
     if size is None or size == 0:
         refuse("empty")
     if size > max_bytes():
-        refuse("too_big", max=filesizeformat(max_bytes()), size=filesizeformat(size))
+        refuse("too_big", max=human_size(max_bytes()))
     try:
         upload.seek(0)
         data = upload.read(max_bytes() + 1)
@@ -100,7 +111,7 @@ def check_upload(upload) -> CheckedFile:
     if not data:
         refuse("empty")
     if len(data) > max_bytes():
-        refuse("too_big", max=filesizeformat(max_bytes()), size=filesizeformat(len(data)))
+        refuse("too_big", max=human_size(max_bytes()))
     try:
         # The whole file: a .doc judged on its first bytes only looks generic.
         content_type = magic.from_buffer(data, mime=True)

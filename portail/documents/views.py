@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from portail.documents import selectors, services
 from portail.documents.forms import UploadForm
 from portail.documents.models import DocumentType, Subject, SupportingDocument
-from portail.documents.uploads import SizeCapUploadHandler
+from portail.documents.uploads import SizeCapUploadHandler, human_size, max_bytes
 from portail.families.scoping import get_for_household, household_required
 
 
@@ -98,7 +98,12 @@ def _upload(request, type_pk, subject):
     return render(
         request,
         "documents/upload.html",
-        {"form": form, "requirement": requirement, "next": back},
+        {
+            "form": form,
+            "requirement": requirement,
+            "next": back,
+            "max_size": human_size(max_bytes()),
+        },
     )
 
 

@@ -18,7 +18,7 @@ from portail.documents.models import (
 )
 from portail.families.models import Adult, Child, Household
 
-TO_PROVIDE = (State.REQUESTED, State.EXPIRED, State.INVALID, State.MISSING)
+TO_PROVIDE = (State.REQUESTED, State.INVALID, State.EXPIRED, State.MISSING)
 
 
 @dataclass

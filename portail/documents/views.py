@@ -31,7 +31,11 @@ def provide(request):
         request,
         "documents/provide.html",
         {
-            "to_provide": [r for r in requirements if r.needs_upload],
+            # What an agent asked for first, then refused, expired, never sent.
+            "to_provide": sorted(
+                (r for r in requirements if r.needs_upload),
+                key=lambda r: selectors.TO_PROVIDE.index(r.state),
+            ),
             "others": [r for r in requirements if not r.needs_upload],
         },
     )

@@ -126,3 +126,24 @@ def test_size_cap_handler_keeps_at_most_the_limit_plus_one_byte(settings):
     kept = [handler.receive_data_chunk(b"x" * 8, 0), handler.receive_data_chunk(b"y" * 8, 8)]
     assert kept == [b"x" * 8, b"yyy"]
     assert handler.receive_data_chunk(b"z" * 8, 16) is None
+
+
+@pytest.mark.django_db
+def test_an_oversized_upload_is_cut_before_the_checks(client, parent, media_root):
+    from unittest import mock
+
+    from portail.documents import forms
+
+    user, household, _child = parent
+    document_type = DocumentTypeFactory()
+    client.force_login(user)
+    seen = []
+    real = forms.check_upload
+    with mock.patch.object(forms, "check_upload", lambda f: (seen.append(f.size), real(f))[1]):
+        response = client.post(
+            f"/justificatifs/fournir/{document_type.pk}/household/",
+            {"file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n" + b"0" * (5 * MAX))},
+        )
+    assert "Le fichier dépasse 2 Mo" in response.content.decode()
+    assert seen == [MAX + 1]  # the rest of the 10 MB never reached memory or disk
+    assert stored_files(media_root) == []

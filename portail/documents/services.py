@@ -54,7 +54,8 @@ def upload_document(
     Raises ValidationError (French message) for a bad file: nothing is stored then.
     """
     _check_subject(household, document_type, adult, child)
-    checked = check_upload(file)  # before anything touches the disk
+    # Checked before anything touches the disk (DocumentFileField already did it in a form).
+    checked = getattr(file, "checked", None) or check_upload(file)
     Household.objects.select_for_update().get(pk=household.pk)
     document = SupportingDocument(
         household=household,
@@ -111,7 +112,7 @@ def remove_orphan_files(older_than: datetime.datetime) -> int:
 
 def _locked(document: SupportingDocument) -> SupportingDocument:
     return (
-        SupportingDocument.objects.select_for_update()
+        SupportingDocument.objects.select_for_update(of=("self",))
         .select_related("household", "document_type", "adult", "child")
         .get(pk=document.pk)
     )

@@ -143,3 +143,50 @@ def test_upload_document_service_reusable_in_a_procedure(parent):
         household=household, document_type=kind, file=sample("odt"), uploaded_by=user, child=child
     )
     assert document.status == "pending" and document.content_type.endswith("opendocument.text")
+
+
+@pytest.mark.django_db
+def test_admin_pages_of_the_area(client, parent):
+    from tests.factories import UserFactory
+
+    user, household, child = parent
+    kind = DocumentTypeFactory()
+    document = upload(household, kind, user)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    for url in (
+        "/administration/documents/documenttype/",
+        "/administration/documents/documenttype/add/",
+        f"/administration/documents/documenttype/{kind.pk}/change/",
+        "/administration/documents/supportingdocument/",
+        f"/administration/documents/supportingdocument/{document.pk}/change/",
+        "/administration/documents/documentclaim/",
+    ):
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        "/administration/documents/documenttype/add/",
+        {
+            "name": "Livret de famille",
+            "subject": "household",
+            "procedures": "inscription scolaire",
+            "position": 0,
+        },
+    )
+    assert "Saisissez des identifiants de démarches" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_downloads_cannot_run_in_the_portal_origin(client, parent):
+    user, household, child = parent
+    document = upload(household, DocumentTypeFactory(), user)
+    client.force_login(user)
+    response = client.get(f"/justificatifs/fichier/{document.pk}/")
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_daily_job_refuses_a_bad_date():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("documents_daily", "--date", "27/11/2026")

@@ -80,3 +80,46 @@ class ClaimForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Family, adult or child name"), max_length=100, required=False)
+
+
+class RequirementUploadsForm(forms.Form):
+    """One file field per requirement still to provide, for a procedure's own form
+    (`enctype="multipart/form-data"`). Requirements already valid or waiting for an agent get
+    no field: the procedure links their document instead.
+
+        reqs = requirements_for(household, "inscription-scolaire")
+        form = RequirementUploadsForm(request.POST or None, request.FILES, requirements=reqs)
+        if form.is_valid():
+            form.save(user=request.user)  # inside the procedure service's transaction
+    """
+
+    def __init__(self, *args, requirements, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requirements = {}
+        for req in requirements:
+            if not req.needs_upload:
+                continue
+            name = f"document_{req.document_type.pk}_{req.subject_key.replace('-', '_')}"
+            self.fields[name] = DocumentFileField(
+                label=f"{req.document_type.name} – {req.subject_label}", required=required
+            )
+            self.requirements[name] = req
+
+    def save(self, *, user) -> list:
+        from portail.documents.services import upload_document
+
+        documents = []
+        for name, req in self.requirements.items():
+            upload = self.cleaned_data.get(name)
+            if upload:
+                documents.append(
+                    upload_document(
+                        household=req.household,
+                        document_type=req.document_type,
+                        file=upload,
+                        uploaded_by=user,
+                        adult=req.adult,
+                        child=req.child,
+                    )
+                )
+        return documents

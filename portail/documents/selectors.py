@@ -176,3 +176,8 @@ def history_of(household: Household):
     return SupportingDocument.objects.filter(household=household).select_related(
         "document_type", "adult", "child"
     )
+
+
+def outstanding(household, procedure_slug=None, *, child=None) -> list[Requirement]:
+    """The requirements still to provide (réclamé, invalide, périmé, non fourni)."""
+    return [r for r in requirements_for(household, procedure_slug, child=child) if r.needs_upload]

@@ -137,3 +137,40 @@ def test_another_household_subject_is_refused(parent):
     with pytest.raises(ValueError):
         upload(household, kind, user)  # a child document needs its child
     assert SupportingDocument.objects.count() == 0
+
+
+@pytest.mark.django_db
+@time_machine.travel(PARIS_NOON, tick=False)
+def test_a_procedure_form_asks_only_what_is_not_valid_and_stores_it(parent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portail.documents.forms import RequirementUploadsForm
+    from tests.conftest import UPLOADS
+
+    user, household, child = parent
+    agent = AgentFactory()
+    address = DocumentTypeFactory(name="Domicile")
+    insurance = DocumentTypeFactory(name="Assurance", subject=Subject.CHILD)
+    DocumentTypeFactory(name="Hors démarche", procedures="")
+    valid = upload(household, address, user)
+    services.validate_document(document=valid, agent=agent, valid_until=None)
+    requirements = selectors.requirements_for(household, "inscription-scolaire", child=child)
+    # the valid proof of address is reused: linked, not asked again
+    reused = next(r for r in requirements if r.document_type == address)
+    assert reused.is_satisfied and reused.valid_document == valid
+    assert [r.document_type for r in selectors.outstanding(household, "inscription-scolaire")] == [
+        insurance
+    ]
+    name = f"document_{insurance.pk}_child_{child.pk}"
+    bad = RequirementUploadsForm(
+        {}, {name: SimpleUploadedFile("a.txt", b"x")}, requirements=requirements
+    )
+    assert list(bad.fields) == [name]
+    assert not bad.is_valid() and "Ce format n'est pas accepté" in bad.errors[name][0]
+    data = (UPLOADS / "attestation-domicile.png").read_bytes()
+    form = RequirementUploadsForm(
+        {}, {name: SimpleUploadedFile("assurance.png", data)}, requirements=requirements
+    )
+    assert form.is_valid()
+    [document] = form.save(user=user)
+    assert document.child == child and document.status == "pending"

@@ -82,14 +82,11 @@ def document_state(document: SupportingDocument, today: datetime.date) -> str:
     }[document.status]
 
 
-def subjects_of(household: Household, document_type: DocumentType, child=None) -> list:
+def subjects_of(document_type: DocumentType, adults, children) -> list:
     """(adult, child) pairs a document type asks for in this household."""
     if document_type.subject == Subject.ADULT:
-        return [(adult, None) for adult in household.adults.all()]
+        return [(adult, None) for adult in adults]
     if document_type.subject == Subject.CHILD:
-        children = household.children.all()
-        if child is not None:
-            children = children.filter(pk=child.pk)
         return [(None, c) for c in children]
     return [(None, None)]
 
@@ -110,9 +107,13 @@ def requirements_for(
     claims = {}
     for claim in DocumentClaim.objects.filter(household=household, closed_at=None):
         claims.setdefault((claim.document_type_id, claim.adult_id, claim.child_id), claim)
+    adults = list(household.adults.all())
+    children = list(household.children.all())
+    if child is not None:
+        children = [c for c in children if c.pk == child.pk]
     requirements = []
     for document_type in types:
-        for adult, kid in subjects_of(household, document_type, child):
+        for adult, kid in subjects_of(document_type, adults, children):
             key = (document_type.pk, getattr(adult, "pk", None), getattr(kid, "pk", None))
             docs = documents.get(key, [])  # newest first
             claim = claims.get(key)

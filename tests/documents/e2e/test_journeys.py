@@ -131,6 +131,7 @@ def test_agent_asks_a_family_for_a_document(page, parent, mailbox):
     page.goto("/gestion/justificatifs/")
     page.get_by_label("Nom de la famille, d'un adulte ou prénom d'un enfant").fill(household.name)
     page.get_by_role("button", name="Rechercher").click()
+    assert_accessible(page)
     page.get_by_role("link", name=household.name).click()
     expect(page.locator(".doc-state")).to_have_text("non fourni")
     assert_accessible(page)

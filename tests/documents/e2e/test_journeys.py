@@ -82,7 +82,11 @@ def test_agent_validates_and_refuses_and_the_family_is_told(page, parent, mailbo
     page.get_by_role("link", name="Justificatif de domicile", exact=True).click()
     preview = page.get_by_role("img", name=re.compile("Document déposé"))
     expect(preview).to_be_visible()
-    assert page.evaluate("document.querySelector('img.doc-preview').naturalWidth") > 0
+    # the image really loads (served inline to agents only)
+    width = page.locator("img.doc-preview").evaluate(
+        "img => img.decode().then(() => img.naturalWidth)"
+    )
+    assert width > 0
     valid_until = page.get_by_label("Valide jusqu'au")
     assert valid_until.input_value() != ""  # pre-filled from the type's 3 months
     assert_accessible(page)

@@ -77,6 +77,11 @@ class CheckedFile:
     size: int
 
 
+# Control, format (e.g. the right-to-left override that disguises "fdp.exe"), surrogate,
+# private, unassigned characters and line/paragraph separators.
+FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
 def clean_name(name: str) -> str:
     """The display name of an upload, or a refusal if it carries a path or control chars."""
     name = unicodedata.normalize("NFC", name or "").strip()
@@ -85,7 +90,7 @@ def clean_name(name: str) -> str:
         or "/" in name
         or "\\" in name
         or name in (".", "..")
-        or any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in name)
+        or any(unicodedata.category(c) in FORBIDDEN_CATEGORIES for c in name)
     ):
         refuse("name")
     return name[-150:]

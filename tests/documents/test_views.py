@@ -32,6 +32,8 @@ def test_upload_page_states_formats_and_size_then_stores_under_a_random_name(
     assert path.read_bytes() == (UPLOADS / "attestation-domicile.pdf").read_bytes()
     assert "été" not in path.name and path.suffix == ".pdf"
     assert "non traité" in client.get("/justificatifs/").content.decode()
+    download = client.get(f"/justificatifs/fichier/{document.pk}/")
+    assert "filename*=utf-8''Relev%C3%A9%20%C3%A9t%C3%A9.pdf" in download["Content-Disposition"]
     # an outside `next` is ignored
     response = client.post(url, {"file": sample("png"), "next": "https://evil.example/"})
     assert response["Location"] == "/justificatifs/"
@@ -48,6 +50,7 @@ def test_file_view_serves_an_attachment_to_its_family_only(client, parent):
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "image/png"
+    assert "attestation-domicile.png" in response["Content-Disposition"]
     assert (
         b"".join(response.streaming_content) == (UPLOADS / "attestation-domicile.png").read_bytes()
     )

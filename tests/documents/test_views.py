@@ -193,3 +193,16 @@ def test_daily_job_refuses_a_bad_date():
 
     with pytest.raises(CommandError):
         call_command("documents_daily", "--date", "27/11/2026")
+
+
+@pytest.mark.django_db
+def test_upload_still_needs_the_csrf_token(parent):
+    from django.test import Client
+
+    user, household, child = parent
+    kind = DocumentTypeFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post(f"/justificatifs/fournir/{kind.pk}/household/", {"file": sample()})
+    assert response.status_code == 403
+    assert SupportingDocument.objects.count() == 0

@@ -272,6 +272,13 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600
 ACCOUNT_ACTIVATION_HOURS = env.int("ACCOUNT_ACTIVATION_HOURS", default=24)
 
 # --- documents ---
+DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
+# An .odt (a zip) inflating beyond this is refused as abnormal (zip bomb).
+DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
+)
+# The family is warned this many days before a valid document expires (daily job).
+DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default=15)
 
 # --- procedures ---
 

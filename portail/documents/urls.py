@@ -1,2 +1,10 @@
+from django.urls import path
+
+from portail.documents import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.provide, name="provide"),
+    path("fournir/<int:type_pk>/<str:subject>/", views.upload, name="upload"),
+    path("fichier/<int:pk>/", views.file, name="file"),
+]

@@ -1,0 +1,132 @@
+"""Demo: the town's document types and the demo parent's documents in several states."""
+
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from portail.accounts.models import User
+from portail.core import clock
+from portail.documents import services
+from portail.documents.models import DocumentClaim, DocumentType, Subject, SupportingDocument
+from portail.families.models import Household
+
+TYPES = [
+    # name, subject, months, each school year, procedures, description
+    (
+        "Justificatif de domicile",
+        Subject.HOUSEHOLD,
+        3,
+        False,
+        "inscription-scolaire",
+        "Facture d'eau, d'électricité ou de téléphone fixe de moins de 3 mois.",
+    ),
+    (
+        "Attestation d'assurance scolaire",
+        Subject.CHILD,
+        None,
+        True,
+        "inscription-scolaire",
+        "Responsabilité civile et individuelle accident pour l'année scolaire.",
+    ),
+    (
+        "Carnet de vaccination",
+        Subject.CHILD,
+        None,
+        False,
+        "inscription-scolaire",
+        "Les pages des vaccinations obligatoires.",
+    ),
+    (
+        "Avis d'imposition / attestation CAF pour le quotient familial",
+        Subject.HOUSEHOLD,
+        12,
+        False,
+        "",
+        "Le dernier avis d'imposition ou une attestation CAF de moins de 3 mois.",
+    ),
+]
+
+
+def small_pdf(title: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setFont("Helvetica", 14)
+    page.drawString(72, 770, title)
+    page.drawString(72, 750, "Document de démonstration – Famille Martin, Viry")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def load(stdout):
+    types = {}
+    for position, (name, subject, months, yearly, procedures, help_text) in enumerate(TYPES):
+        types[name], _ = DocumentType.objects.update_or_create(
+            name=name,
+            defaults={
+                "subject": subject,
+                "validity_months": months,
+                "each_school_year": yearly,
+                "procedures": procedures,
+                "description": help_text,
+                "position": position,
+                "active": True,
+            },
+        )
+    household = Household.objects.filter(name="Famille Martin").first()
+    if household is None:
+        return
+    parent = User.objects.filter(username="demo.parent").first()
+    agent = User.objects.filter(username="demo.agent").first()
+    lea = household.children.filter(first_name="Léa").first()
+    hugo = household.children.filter(first_name="Hugo").first()
+    today = clock.today()
+    address = types["Justificatif de domicile"]
+    if not SupportingDocument.objects.filter(household=household, document_type=address).exists():
+        # « valide »
+        document = services.upload_document(
+            household=household,
+            document_type=address,
+            file=SimpleUploadedFile("facture-electricite.pdf", small_pdf("Facture d'électricité")),
+            uploaded_by=parent,
+        )
+        services.validate_document(
+            document=document,
+            agent=agent,
+            valid_until=address.default_valid_until(today - datetime.timedelta(days=20)),
+        )
+    insurance = types["Attestation d'assurance scolaire"]
+    if (
+        lea
+        and not DocumentClaim.objects.filter(
+            household=household, document_type=insurance, child=lea
+        ).exists()
+    ):
+        # « réclamé »
+        services.request_document(
+            household=household,
+            document_type=insurance,
+            agent=agent,
+            message="Merci de fournir l'attestation d'assurance de Léa pour cette année scolaire.",
+            child=lea,
+        )
+    vaccines = types["Carnet de vaccination"]
+    if (
+        hugo
+        and not SupportingDocument.objects.filter(
+            household=household, document_type=vaccines, child=hugo
+        ).exists()
+    ):
+        # « non traité », for the agents' queue
+        services.upload_document(
+            household=household,
+            document_type=vaccines,
+            file=SimpleUploadedFile("carnet-vaccination-hugo.pdf", small_pdf("Carnet de Hugo")),
+            uploaded_by=parent,
+            child=hugo,
+        )
+    stdout.write("Documents: types and the Martin family's documents loaded.")

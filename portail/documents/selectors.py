@@ -1,0 +1,184 @@
+"""Reads of the supporting documents, scoped to a household."""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portail.core import clock
+from portail.documents.models import (
+    DocumentClaim,
+    DocumentType,
+    State,
+    Subject,
+    SupportingDocument,
+)
+from portail.families.models import Adult, Child, Household
+
+TO_PROVIDE = (State.REQUESTED, State.INVALID, State.EXPIRED, State.MISSING)
+
+
+@dataclass
+class Requirement:
+    """One document type for one subject (the household, an adult or a child) and its state."""
+
+    document_type: DocumentType
+    household: Household
+    adult: Adult | None
+    child: Child | None
+    state: str
+    document: SupportingDocument | None = None
+    valid_document: SupportingDocument | None = None
+    claim: DocumentClaim | None = None
+
+    @property
+    def subject_label(self) -> str:
+        if self.child is not None:
+            return self.child.first_name
+        if self.adult is not None:
+            return str(self.adult)
+        return _("Household")
+
+    @property
+    def subject_key(self) -> str:
+        if self.child is not None:
+            return f"child-{self.child.pk}"
+        if self.adult is not None:
+            return f"adult-{self.adult.pk}"
+        return "household"
+
+    def get_state_display(self) -> str:
+        return State(self.state).label
+
+    @property
+    def needs_upload(self) -> bool:
+        return self.state in TO_PROVIDE
+
+    @property
+    def is_satisfied(self) -> bool:
+        return self.state == State.VALID
+
+    @property
+    def valid_until(self) -> datetime.date | None:
+        return self.valid_document.valid_until if self.valid_document else None
+
+    def upload_url(self, next=None) -> str:
+        url = reverse("documents:upload", args=[self.document_type.pk, self.subject_key])
+        return f"{url}?{urlencode({'next': next})}" if next else url
+
+
+def document_state(document: SupportingDocument, today: datetime.date) -> str:
+    if document.status == SupportingDocument.Status.VALID:
+        if document.valid_until is not None and document.valid_until < today:
+            return State.EXPIRED  # the daily job has not run yet today
+        return State.VALID
+    return {
+        SupportingDocument.Status.PENDING: State.PENDING,
+        SupportingDocument.Status.INVALID: State.INVALID,
+        SupportingDocument.Status.EXPIRED: State.EXPIRED,
+    }[document.status]
+
+
+def subjects_of(document_type: DocumentType, adults, children) -> list:
+    """(adult, child) pairs a document type asks for in this household."""
+    if document_type.subject == Subject.ADULT:
+        return [(adult, None) for adult in adults]
+    if document_type.subject == Subject.CHILD:
+        return [(None, c) for c in children]
+    return [(None, None)]
+
+
+def requirements_for(
+    household: Household, procedure_slug: str | None = None, *, child: Child | None = None
+) -> list[Requirement]:
+    """Every requirement of the household, or those the procedure `procedure_slug` needs."""
+    today = clock.today()
+    types = [t for t in DocumentType.objects.filter(active=True)]
+    if procedure_slug:
+        types = [t for t in types if procedure_slug in t.procedure_slugs]
+    documents: dict[tuple, list[SupportingDocument]] = {}
+    for doc in SupportingDocument.objects.filter(household=household).select_related(
+        "document_type"
+    ):
+        documents.setdefault((doc.document_type_id, doc.adult_id, doc.child_id), []).append(doc)
+    claims = {}
+    for claim in DocumentClaim.objects.filter(household=household, closed_at=None):
+        claims.setdefault((claim.document_type_id, claim.adult_id, claim.child_id), claim)
+    adults = list(household.adults.all())
+    children = list(household.children.all())
+    if child is not None:
+        children = [c for c in children if c.pk == child.pk]
+    requirements = []
+    for document_type in types:
+        for adult, kid in subjects_of(document_type, adults, children):
+            key = (document_type.pk, getattr(adult, "pk", None), getattr(kid, "pk", None))
+            docs = documents.get(key, [])  # newest first
+            claim = claims.get(key)
+            latest = docs[0] if docs else None
+            valid = next((d for d in docs if document_state(d, today) == State.VALID), None)
+            if claim is not None:
+                state = State.REQUESTED
+            elif latest is None:
+                state = State.MISSING
+            else:
+                state = document_state(latest, today)
+            requirements.append(
+                Requirement(
+                    document_type=document_type,
+                    household=household,
+                    adult=adult,
+                    child=kid,
+                    state=state,
+                    document=latest,
+                    valid_document=valid if state == State.VALID else None,
+                    claim=claim,
+                )
+            )
+    return requirements
+
+
+def requirement(household: Household, document_type: DocumentType, adult=None, child=None):
+    for req in requirements_for(household, child=child):
+        if (req.document_type.pk, req.adult, req.child) == (document_type.pk, adult, child):
+            return req
+    return None
+
+
+def valid_document_for(household, document_type, adult=None, child=None):
+    """The valid document that satisfies this requirement, or None (reuse across procedures)."""
+    req = requirement(household, document_type, adult=adult, child=child)
+    return req.valid_document if req else None
+
+
+def pending_queue():
+    """Documents waiting for an agent, oldest first."""
+    return (
+        SupportingDocument.objects.filter(status=SupportingDocument.Status.PENDING)
+        .select_related("household", "document_type", "adult", "child")
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def search_households(query: str):
+    query = (query or "").strip()
+    if not query:
+        return Household.objects.none()
+    return Household.objects.filter(
+        Q(name__icontains=query)
+        | Q(adults__last_name__icontains=query)
+        | Q(children__first_name__icontains=query)
+    ).distinct()[:30]
+
+
+def history_of(household: Household):
+    return SupportingDocument.objects.filter(household=household).select_related(
+        "document_type", "adult", "child"
+    )
+
+
+def outstanding(household, procedure_slug=None, *, child=None) -> list[Requirement]:
+    """The requirements still to provide (réclamé, invalide, périmé, non fourni)."""
+    return [r for r in requirements_for(household, procedure_slug, child=child) if r.needs_upload]

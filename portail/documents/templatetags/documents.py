@@ -9,3 +9,12 @@ register = template.Library()
 def human_size(value):
     """{{ 1480|human_size }} -> 1,4 Ko"""
     return _human_size(int(value or 0))
+
+
+@register.inclusion_tag("documents/_requirements.html")
+def requirements_summary(household, procedure_slug=None, next=None):
+    """The state of a household's supporting documents, for pages of other apps (« Mon profil »,
+    a procedure's form): {% requirements_summary household next=request.path %}."""
+    from portail.documents.selectors import requirements_for
+
+    return {"requirements": requirements_for(household, procedure_slug), "next": next}

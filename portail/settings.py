@@ -246,6 +246,10 @@ NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
 # --- documents ---
 
 # --- procedures ---
+# Drafts untouched for this many days are purged (`manage.py purge_drafts`); at most this many
+# drafts per family.
+PROCEDURES_DRAFT_RETENTION_DAYS = env.int("PROCEDURES_DRAFT_RETENTION_DAYS", default=100)
+PROCEDURES_MAX_DRAFTS = env.int("PROCEDURES_MAX_DRAFTS", default=10)
 
 # --- agenda ---
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portail.backoffice.permissions import agent_required
@@ -28,10 +28,14 @@ def home(request):
 
 
 ACTIONS = {
-    "take": (Status.PROCESSING, services.take, _l("Take into processing")),
-    "close": (Status.CLOSED, services.close, _l("Close (carry out the request)")),
-    "reject": (Status.REJECTED, services.reject, _l("Refuse")),
-    "send_back": (Status.DRAFT, services.send_back, _l("Send back to the family for a correction")),
+    "take": (Status.PROCESSING, services.take, gettext_lazy("Take into processing")),
+    "close": (Status.CLOSED, services.close, gettext_lazy("Close (carry out the request)")),
+    "reject": (Status.REJECTED, services.reject, gettext_lazy("Refuse")),
+    "send_back": (
+        Status.DRAFT,
+        services.send_back,
+        gettext_lazy("Send back to the family for a correction"),
+    ),
 }
 
 

@@ -49,7 +49,10 @@ class ChildForm(StepForm):
 class AddPersonForm(forms.Form):
     SOURCES = [("new", _("new person")), ("existing", _("already in the account"))]
     source = forms.ChoiceField(
-        label=_("New or already in the account"), choices=SOURCES, widget=forms.RadioSelect, initial="new"
+        label=_("New or already in the account"),
+        choices=SOURCES,
+        widget=forms.RadioSelect,
+        initial="new",
     )
     existing = forms.TypedChoiceField(
         label=_("Person already in the account"), required=False, coerce=int

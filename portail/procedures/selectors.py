@@ -10,7 +10,7 @@ def requests_of(household, status: str | None = None):
     qs = ServiceRequest.objects.filter(household=household)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-updated_at", "-pk")
+    return qs.order_by("-created_at", "-pk")
 
 
 def request_of(household, pk) -> ServiceRequest:

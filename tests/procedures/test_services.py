@@ -242,3 +242,37 @@ def test_other_family_cannot_reach_a_request(client, parent, activities, illness
         assert client.post(f"/demarches/demande/{sr.pk}/{action}/").status_code == 404
     sr.refresh_from_db()
     assert sr.status == Status.PENDING
+
+
+@pytest.mark.django_db
+def test_agents_only_on_the_back_office(client, parent):
+    client.force_login(parent[0])
+    assert client.get("/gestion/demandes/").status_code == 403
+    client.force_login(AgentFactory())
+    assert client.get("/gestion/demandes/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_my_requests_newest_first_and_filtered(client, parent, activities, illness, time_machine):
+    first = absence_request(parent, activities, illness)
+    time_machine.move_to(datetime.datetime(2026, 11, 26, 11, 0, tzinfo=datetime.UTC), tick=False)
+    second = absence_request(parent, activities, illness)
+    services.cancel(second, parent[0])
+    client.force_login(parent[0])
+    page = client.get("/demarches/mes-demandes/").content.decode()
+    assert page.index(second.reference) < page.index(first.reference)
+    page = client.get("/demarches/mes-demandes/?statut=cancelled").content.decode()
+    assert second.reference in page and first.reference not in page
+
+
+@pytest.mark.django_db
+def test_demo_shows_every_status(django_capture_on_commit_callbacks):
+    call_command("demo")
+    call_command("demo")  # idempotent
+    statuses = set(
+        ServiceRequest.objects.filter(household__name="Famille Martin").values_list(
+            "status", flat=True
+        )
+    )
+    assert statuses == {Status.DRAFT, Status.PENDING, Status.CLOSED, Status.REJECTED}
+    assert ServiceRequest.objects.filter(household__name="Famille Martin").count() == 4

@@ -199,6 +199,20 @@ def edit(request, pk):
 
 
 @household_required
+def child_info(request):
+    """The chosen child's school and level (htmx fragment of the absence form)."""
+    from portail.families.models import Child
+
+    pk = request.GET.get("child", "")
+    child = (
+        Child.objects.select_related("school")
+        .filter(household=request.household, pk=pk if pk.isdigit() else None)
+        .first()
+    )
+    return render(request, "procedures/kinds/_child_info.html", {"child": child})
+
+
+@household_required
 def my_requests(request):
     status = request.GET.get("statut") or None
     if status not in Status.values:

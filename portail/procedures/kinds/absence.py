@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portail.agenda.models import AbsenceReason, Activity
@@ -28,6 +29,20 @@ class TermsAndChildForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = Child.objects.filter(household=self.household)
+        # The child's school and level appear as soon as the child is chosen (htmx).
+        self.fields["child"].widget.attrs.update(
+            {
+                "hx-get": reverse("procedures:child_info"),
+                "hx-trigger": "change",
+                "hx-target": "#child-info",
+                "hx-swap": "innerHTML",
+                "aria-controls": "child-info",
+            }
+        )
+
+    def selected_child(self):
+        pk = self.data.get(self.add_prefix("child")) if self.is_bound else self.initial.get("child")
+        return _child(self.household, pk) if str(pk or "").isdigit() else None
 
 
 class DateAndSlotsForm(StepForm):
@@ -71,7 +86,7 @@ class AbsenceProcedure(Procedure):
     position = 10
     review_title = _("Date and slots to remove")
     steps = [
-        Step(_("Terms and child"), TermsAndChildForm),
+        Step(_("Terms and child"), TermsAndChildForm, "procedures/kinds/absence_child.html"),
         Step(
             _("Date and slots to remove"), DateAndSlotsForm, "procedures/kinds/absence_slots.html"
         ),

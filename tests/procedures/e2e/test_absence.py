@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from portail.agenda.models import Attendance, Booking
 from portail.core import clock
@@ -26,6 +27,10 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     assert not ServiceRequest.objects.exists()
     page.get_by_label("J'accepte les conditions générales d'utilisation du service").check()
     page.get_by_label("Enfant").select_option(label=str(child))
+    # School and level appear as soon as the child is chosen.
+    expect(page.locator("#child-info")).to_contain_text(child.school.name)
+    expect(page.locator("#child-info")).to_contain_text("CE1")
+    assert_accessible(page)
     page.get_by_role("button", name="SUIVANT").click()
 
     assert page.get_by_text(child.school.name).is_visible()  # school shown automatically

@@ -108,7 +108,7 @@ def test_refusal_and_send_back_reach_the_parent(page, parent, mailbox):
     assert page.locator("tr", has_text=sr.reference).get_by_text("refusé").is_visible()
     back = page.locator("tr", has_text=other.reference)
     assert back.get_by_text("brouillon").is_visible()
-    page.get_by_label("État").select_option(label="refusé")
+    page.get_by_label("Statut").select_option(label="refusé")
     page.get_by_role("button", name="Filtrer").click()
     assert page.locator("tbody tr").count() == 1
     page.locator("tr", has_text=sr.reference).get_by_role("link", name="Détail").click()

@@ -276,3 +276,41 @@ def test_demo_shows_every_status(django_capture_on_commit_callbacks):
     )
     assert statuses == {Status.DRAFT, Status.PENDING, Status.CLOSED, Status.REJECTED}
     assert ServiceRequest.objects.filter(household__name="Famille Martin").count() == 4
+
+
+@pytest.mark.django_db
+def test_parent_modifies_a_pending_request_or_abandons_the_changes(parent, activities, illness):
+    user = parent[0]
+    sr = absence_request(parent, activities, illness)
+    services.save_step(sr, user, {"activities": [activities[3].pk]}, 2)
+    sr.refresh_from_db()
+    assert sr.data["activities"] == [activities[0].pk, activities[1].pk]  # agents see the old
+    services.discard(sr, user)
+    sr.refresh_from_db()
+    assert sr.status == Status.PENDING and sr.draft_data == sr.data
+    services.save_step(sr, user, {"activities": [activities[3].pk]}, 2)
+    services.submit(sr, user)
+    sr.refresh_from_db()
+    assert sr.data["activities"] == [activities[3].pk]
+    assert sr.history.last().comment == "Demande modifiée par la famille."
+    assert sr.reference == "D-2026-000001"
+
+
+@pytest.mark.django_db
+def test_login_procedures_ask_to_log_in_and_information_does_not(client):
+    response = client.get("/demarches/absence/")
+    assert response.status_code == 302 and "/compte/login/" in response["Location"]
+    assert client.get("/demarches/renseignement/").status_code == 200
+    assert client.get("/demarches/inconnue/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_child_info_fragment_is_scoped(client, parent):
+    user, household, child = parent
+    _other, _h, stranger = make_parent()
+    client.force_login(user)
+    assert child.school.name in client.get(f"/demarches/enfant/?child={child.pk}").content.decode()
+    assert (
+        stranger.school.name
+        not in client.get(f"/demarches/enfant/?child={stranger.pk}").content.decode()
+    )

@@ -22,7 +22,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All"))] + [
+        self.fields["kind"].choices = [("", _("All procedures"))] + [
             (p.slug, p.title) for p in all_procedures()
         ]
 

@@ -100,6 +100,8 @@ def submit(service_request, user) -> ServiceRequest:
     sr = _lock(service_request)
     if not rules.is_allowed(sr.status, Status.PENDING, Role.PARENT):
         raise TransitionNotAllowed(_("This request can no longer be modified."))
+    if sr.status == Status.PENDING and sr.draft_data == sr.data:
+        return sr  # nothing changed (a second click): no new change, no second mail
     sr.procedure.validate(sr.draft_data, sr.household)
     comment = _("Request modified by the family.") if sr.status == Status.PENDING else ""
     if not sr.reference:

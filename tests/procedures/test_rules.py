@@ -100,7 +100,7 @@ def check_change(start, target, role):
         status=start,
         reference=f"T-{ServiceRequest.objects.count() + 1}",
         data=data,
-        draft_data=data,
+        draft_data={**data, "edited": True},  # a modification to submit
     )
     before = StatusChange.objects.count()
     if rules.is_allowed(start, target, role):

@@ -314,3 +314,11 @@ def test_child_info_fragment_is_scoped(client, parent):
         stranger.school.name
         not in client.get(f"/demarches/enfant/?child={stranger.pk}").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_second_click_on_register_changes_nothing(parent, activities, illness):
+    sr = absence_request(parent, activities, illness)
+    services.submit(sr, parent[0])
+    assert sr.history.count() == 2  # created as draft, submitted once
+    assert OutboundEmail.objects.count() == 1

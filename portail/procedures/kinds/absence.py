@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portail.agenda.models import AbsenceReason, Activity
@@ -29,6 +30,9 @@ class TermsAndChildForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = Child.objects.filter(household=self.household)
+        self.fields["terms"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("pages:terms"), _("Read the terms of use")
+        )
         # The child's school and level appear as soon as the child is chosen (htmx).
         self.fields["child"].widget.attrs.update(
             {

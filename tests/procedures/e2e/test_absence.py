@@ -126,3 +126,51 @@ def test_cancel_the_request_deletes_the_draft(page, parent, illness):
     page.get_by_role("button", name="ANNULER LA DEMANDE").click()
     assert page.get_by_text("La demande a été abandonnée et supprimée.").is_visible()
     assert not ServiceRequest.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, mailbox):
+    user, household, child = parent
+    make_activities(child.school)
+    day = clock.today() + datetime.timedelta(days=2)
+    login(page, user.username)
+    page.goto("/demarches/absence/")
+    page.get_by_label("J'accepte les conditions générales d'utilisation du service").check()
+    page.get_by_label("Enfant").select_option(label=str(child))
+    page.get_by_role("button", name="SUIVANT").click()
+    page.goto("/")  # the parent leaves: the draft is kept
+
+    page.get_by_role("link", name="Mes demandes").first.click()
+    row = page.locator("tbody tr").first
+    assert row.get_by_text("brouillon").is_visible()
+    row.get_by_role("link", name="Modifier").click()  # resumes where the parent left
+    page.get_by_label("Motif de l'absence").select_option(label="Maladie")
+    page.get_by_label("Date à supprimer (une seule date par demande)").fill(day.isoformat())
+    page.get_by_label("Accueil Soir 2").check()
+    page.get_by_role("button", name="SUIVANT").click()
+    page.get_by_role("button", name="ENREGISTRER LA DEMANDE").click()
+    sr = ServiceRequest.objects.get()
+    assert sr.status == Status.PENDING
+
+    # Still « en attente »: the parent may modify it.
+    page.goto("/demarches/mes-demandes/")
+    page.locator("tr", has_text=sr.reference).get_by_role("link", name="Modifier").click()
+    assert page.get_by_text(f"Vous modifiez la demande {sr.reference}").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="SUIVANT").click()
+    page.get_by_label("Accueil matin").check()
+    page.get_by_role("button", name="SUIVANT").click()
+    assert "Accueil matin, Accueil Soir 2" in page.locator("dl.details").inner_text()
+    sr.refresh_from_db()
+    assert len(sr.data["activities"]) == 1  # not yet
+    page.get_by_role("button", name="ENREGISTRER LA DEMANDE").click()
+    sr.refresh_from_db()
+    assert len(sr.data["activities"]) == 2
+    assert "a été modifiée" in mailbox.last(user.email)["body"]
+
+    # And cancel it.
+    page.get_by_role("button", name="Annuler la demande").click()
+    sr.refresh_from_db()
+    assert sr.status == Status.CANCELLED
+    assert page.get_by_text("annulé").first.is_visible()
+    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference} : annulé"

@@ -7,7 +7,7 @@ from portail.procedures.models import Status
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=_("Status of the request"),
         required=False,
         choices=[("", _("To process (pending and processing)"))] + list(Status.choices),
     )

@@ -4,6 +4,7 @@ and the counter that numbers them."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portail.core import clock
 from portail.families.models import Household
@@ -11,18 +12,18 @@ from portail.families.models import Household
 
 class Status(models.TextChoices):
     # The FAQ's words; « annulée » is ours: a pending request the parent withdrew.
-    DRAFT = "draft", _("draft")
-    PENDING = "pending", _("pending")
-    PROCESSING = "processing", _("processing")
-    CLOSED = "closed", _("closed")
-    REJECTED = "rejected", _("rejected")
-    CANCELLED = "cancelled", _("cancelled")
+    DRAFT = "draft", pgettext_lazy("request status", "draft")
+    PENDING = "pending", pgettext_lazy("request status", "pending")
+    PROCESSING = "processing", pgettext_lazy("request status", "processing")
+    CLOSED = "closed", pgettext_lazy("request status", "closed")
+    REJECTED = "rejected", pgettext_lazy("request status", "rejected")
+    CANCELLED = "cancelled", pgettext_lazy("request status", "cancelled")
 
 
 class Role(models.TextChoices):
-    PARENT = "parent", _("family")
-    AGENT = "agent", _("agent")
-    SYSTEM = "system", _("system")
+    PARENT = "parent", pgettext_lazy("request actor", "family")
+    AGENT = "agent", pgettext_lazy("request actor", "agent")
+    SYSTEM = "system", pgettext_lazy("request actor", "system")
 
 
 class ServiceRequest(models.Model):
@@ -76,7 +77,7 @@ class ServiceRequest(models.Model):
 
     @property
     def label(self) -> str:
-        return self.reference or str(_("draft"))
+        return self.reference or str(pgettext_lazy("request status", "draft"))
 
 
 class StatusChange(models.Model):

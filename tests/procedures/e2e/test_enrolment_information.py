@@ -26,7 +26,7 @@ def test_enrolment_of_a_new_child_with_documents_place(page, parent, mailbox):
     page.get_by_role("button", name="SUIVANT").click()
 
     documents = page.locator("#justificatifs")
-    assert documents.get_by_role("heading", name="justificatifs").is_visible()
+    assert documents.get_by_role("heading", name="Pièces justificatives").is_visible()
     assert "justificatif-domicile" in documents.get_attribute("data-document-types")
     assert_accessible(page)
     page.get_by_role("button", name="ENREGISTRER LA DEMANDE").click()

@@ -281,6 +281,10 @@ DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES = env.int(
 DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default=15)
 
 # --- procedures ---
+# Drafts untouched for this many days are purged (`manage.py purge_drafts`); at most this many
+# drafts per family.
+PROCEDURES_DRAFT_RETENTION_DAYS = env.int("PROCEDURES_DRAFT_RETENTION_DAYS", default=100)
+PROCEDURES_MAX_DRAFTS = env.int("PROCEDURES_MAX_DRAFTS", default=10)
 
 # --- agenda ---
 # A parent books or cancels day D until the end of the day that leaves this many full days

@@ -1,0 +1,91 @@
+"""The agents' side: the queue of requests, a request's file and the actions on it."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portail.backoffice.permissions import agent_required
+from portail.procedures import rules, selectors, services
+from portail.procedures.forms import AgentActionForm, QueueFilterForm
+from portail.procedures.models import Role, ServiceRequest, Status
+
+
+@agent_required
+def home(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    requests = selectors.queue(
+        status=filters.get("status") or None,
+        kind=filters.get("kind") or None,
+        since=filters.get("since"),
+        until=filters.get("until"),
+        q=filters.get("q") or None,
+    )[:200]
+    return render(request, "procedures/agent/queue.html", {"form": form, "requests": requests})
+
+
+ACTIONS = {
+    "take": (Status.PROCESSING, services.take, gettext_lazy("Take into processing")),
+    "close": (Status.CLOSED, services.close, gettext_lazy("Close (carry out the request)")),
+    "reject": (Status.REJECTED, services.reject, gettext_lazy("Refuse")),
+    "send_back": (
+        Status.DRAFT,
+        services.send_back,
+        gettext_lazy("Send back to the family for a correction"),
+    ),
+}
+
+
+def _available(sr):
+    return [
+        (name, label)
+        for name, (target, _fn, label) in ACTIONS.items()
+        if rules.is_allowed(sr.status, target, Role.AGENT)
+    ]
+
+
+@agent_required
+def detail(request, pk, form=None):
+    sr = get_object_or_404(ServiceRequest.objects.select_related("household"), pk=pk)
+    data = sr.draft_data if sr.status == Status.DRAFT else sr.data
+    return render(
+        request,
+        "procedures/agent/detail.html",
+        {
+            "sr": sr,
+            "procedure": sr.procedure,
+            "summary": sr.procedure.summary(data, sr.household),
+            "history": sr.history.select_related("actor"),
+            "actions": _available(sr),
+            "form": form or AgentActionForm(),
+        },
+    )
+
+
+@agent_required
+@require_POST
+def act(request, pk):
+    sr = get_object_or_404(ServiceRequest, pk=pk)
+    form = AgentActionForm(request.POST)
+    action = request.POST.get("action")
+    if action not in ACTIONS or not form.is_valid():
+        return detail(request, pk, form=form)
+    _target, fn, _label = ACTIONS[action]
+    try:
+        fn(sr, request.user, form.cleaned_data["comment"])
+    except services.TransitionNotAllowed:
+        messages.error(request, _("This change is not allowed in the request's current status."))
+    except ValidationError as exc:
+        form.add_error("comment", exc)
+        return detail(request, pk, form=form)
+    else:
+        sr.refresh_from_db()
+        messages.success(
+            request,
+            _("Request %(ref)s: %(status)s.")
+            % {"ref": sr.reference, "status": sr.get_status_display()},
+        )
+    return redirect("procedures_agent:detail", pk)

@@ -1,0 +1,42 @@
+"""Reads on requests, scoped to a household for parents."""
+
+from django.db.models import Q
+
+from portail.families.scoping import get_for_household
+from portail.procedures.models import ServiceRequest, Status
+
+
+def requests_of(household, status: str | None = None):
+    qs = ServiceRequest.objects.filter(household=household)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-pk")
+
+
+def request_of(household, pk) -> ServiceRequest:
+    """The household's request, or 404 for anyone else's."""
+    return get_for_household(ServiceRequest, household, pk)
+
+
+def queue(status=None, kind=None, since=None, until=None, q=None):
+    """The agents' queue: submitted requests (no drafts), oldest waiting first."""
+    qs = ServiceRequest.objects.exclude(status=Status.DRAFT, reference=None).select_related(
+        "household"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=[Status.PENDING, Status.PROCESSING])
+    if kind:
+        qs = qs.filter(kind=kind)
+    if since:
+        qs = qs.filter(submitted_at__date__gte=since)
+    if until:
+        qs = qs.filter(submitted_at__date__lte=until)
+    if q:
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(household__name__icontains=q)
+            | Q(contact_name__icontains=q)
+        )
+    return qs.order_by("submitted_at", "pk")

@@ -1,0 +1,285 @@
+"""Every write on requests. Each status change goes through `_change`, which checks the rules,
+records who, when and why, and tells the family in the same transaction."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from portail.core import audit, clock
+from portail.messaging.services import notify_household, send_email
+from portail.procedures import rules
+from portail.procedures.models import ReferenceCounter, Role, ServiceRequest, Status, StatusChange
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """The status rules forbid this change for this actor."""
+
+
+class TooManyDrafts(ValidationError):
+    pass
+
+
+def _lock(service_request: ServiceRequest) -> ServiceRequest:
+    return ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+
+
+def _next_reference(day: datetime.date) -> str:
+    counter, _created = ReferenceCounter.objects.get_or_create(year=day.year)
+    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"D-{day.year}-{counter.last:06d}"
+
+
+# --- the parent's side ---
+
+
+@transaction.atomic
+def start_draft(procedure, household, user, data: dict, step: int = 1) -> ServiceRequest:
+    """Open a draft with the first step's answers; a family keeps a bounded number of drafts."""
+    drafts = ServiceRequest.objects.select_for_update().filter(
+        household=household, status=Status.DRAFT
+    )
+    if drafts.count() >= settings.PROCEDURES_MAX_DRAFTS:
+        raise TooManyDrafts(
+            _(
+                "You already have %(n)s draft requests. Resume or delete one in « My requests » "
+                "before starting another."
+            )
+            % {"n": settings.PROCEDURES_MAX_DRAFTS}
+        )
+    now = clock.now()
+    sr = ServiceRequest.objects.create(
+        kind=procedure.slug,
+        household=household,
+        created_by=user,
+        draft_data=data,
+        step=step,
+        created_at=now,
+        updated_at=now,
+    )
+    StatusChange.objects.create(
+        request=sr, from_status="", to_status=Status.DRAFT, actor=user, role=Role.PARENT, at=now
+    )
+    return sr
+
+
+@transaction.atomic
+def save_step(service_request, user, data: dict, step: int) -> ServiceRequest:
+    """Keep a step's answers in the working copy (drafts are saved as the parent goes)."""
+    sr = _lock(service_request)
+    if not sr.is_modifiable:
+        raise TransitionNotAllowed(_("This request can no longer be modified."))
+    sr.draft_data = {**sr.draft_data, **data}
+    sr.step = max(sr.step, step)
+    sr.updated_at = clock.now()
+    sr.save(update_fields=["draft_data", "step", "updated_at"])
+    return sr
+
+
+@transaction.atomic
+def replace_working_copy(service_request, user, data: dict) -> ServiceRequest:
+    sr = _lock(service_request)
+    if not sr.is_modifiable:
+        raise TransitionNotAllowed(_("This request can no longer be modified."))
+    sr.draft_data = data
+    sr.updated_at = clock.now()
+    sr.save(update_fields=["draft_data", "updated_at"])
+    return sr
+
+
+@transaction.atomic
+def submit(service_request, user) -> ServiceRequest:
+    """« ENREGISTRER LA DEMANDE »: a draft becomes pending; a pending one takes its changes."""
+    sr = _lock(service_request)
+    if not rules.is_allowed(sr.status, Status.PENDING, Role.PARENT):
+        raise TransitionNotAllowed(_("This request can no longer be modified."))
+    if sr.status == Status.PENDING and sr.draft_data == sr.data:
+        return sr  # nothing changed (a second click): no new change, no second mail
+    sr.procedure.validate(sr.draft_data, sr.household)
+    comment = _("Request modified by the family.") if sr.status == Status.PENDING else ""
+    if not sr.reference:
+        sr.reference = _next_reference(clock.today())
+    sr.data = sr.draft_data
+    sr.submitted_at = clock.now()
+    sr.agent_message = ""
+    return _change(sr, Status.PENDING, user, Role.PARENT, comment)
+
+
+@transaction.atomic
+def discard(service_request, user) -> None:
+    """« abandonner la demande »: a draft is deleted; a pending request keeps its submitted
+    version and drops the unsaved changes."""
+    sr = _lock(service_request)
+    if sr.status == Status.DRAFT:
+        sr.delete()
+    elif sr.status == Status.PENDING:
+        sr.draft_data = sr.data
+        sr.save(update_fields=["draft_data"])
+    else:
+        raise TransitionNotAllowed(_("This request can no longer be modified."))
+
+
+@transaction.atomic
+def cancel(service_request, user) -> ServiceRequest:
+    sr = _lock(service_request)
+    return _change(sr, Status.CANCELLED, user, Role.PARENT, _("Request cancelled by the family."))
+
+
+@transaction.atomic
+def file_public_request(procedure, data: dict, name: str, email: str, user=None, household=None):
+    """A request filed without an account (renseignement): pending at once, answered by e-mail."""
+    now = clock.now()
+    sr = ServiceRequest.objects.create(
+        kind=procedure.slug,
+        household=household,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        contact_name=name,
+        contact_email=email,
+        reference=_next_reference(clock.today()),
+        status=Status.DRAFT,
+        data=data,
+        draft_data=data,
+        submitted_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    return _change(sr, Status.PENDING, sr.created_by, Role.PARENT, "")
+
+
+# --- the agents' side ---
+
+
+@transaction.atomic
+def take(service_request, agent, comment: str = "") -> ServiceRequest:
+    return _change(_lock(service_request), Status.PROCESSING, agent, Role.AGENT, comment)
+
+
+@transaction.atomic
+def close(service_request, agent, comment: str = "") -> ServiceRequest:
+    """Carry out the request (its procedure's `apply`) and close it, all or nothing."""
+    sr = _lock(service_request)
+    if not rules.is_allowed(sr.status, Status.CLOSED, Role.AGENT):
+        raise TransitionNotAllowed(_("This change is not allowed."))
+    if sr.procedure.answer_required and not (comment or "").strip():
+        raise ValidationError(_("Write the answer to send."))
+    sr.procedure.apply(sr, agent)
+    return _change(sr, Status.CLOSED, agent, Role.AGENT, comment)
+
+
+@transaction.atomic
+def reject(service_request, actor, reason: str, role: str = Role.AGENT) -> ServiceRequest:
+    return _change(_lock(service_request), Status.REJECTED, actor, role, reason)
+
+
+@transaction.atomic
+def send_back(service_request, agent, comment: str) -> ServiceRequest:
+    """Return the request to the family as a draft they can correct and submit again."""
+    sr = _lock(service_request)
+    sr.draft_data = sr.data
+    return _change(sr, Status.DRAFT, agent, Role.AGENT, comment)
+
+
+# --- the system ---
+
+
+@transaction.atomic
+def purge_drafts(day: datetime.date) -> int:
+    """Delete drafts untouched for PROCEDURES_DRAFT_RETENTION_DAYS days before `day`."""
+    limit = clock.end_of_day(
+        day - datetime.timedelta(days=settings.PROCEDURES_DRAFT_RETENTION_DAYS)
+    )
+    old = ServiceRequest.objects.filter(status=Status.DRAFT, updated_at__lte=limit)
+    count = 0
+    for sr in old.select_for_update():
+        audit.record(None, "procedures.draft_purged", sr, kind=sr.kind)
+        sr.delete()
+        count += 1
+    return count
+
+
+# --- the one place a status changes ---
+
+
+def _change(sr: ServiceRequest, to_status: str, actor, role: str, comment: str) -> ServiceRequest:
+    """Apply a status change to a locked request, or raise TransitionNotAllowed."""
+    from_status = sr.status
+    if not rules.is_allowed(from_status, to_status, role):
+        raise TransitionNotAllowed(_("This change is not allowed."))
+    comment = (comment or "").strip()
+    if (from_status, to_status) in rules.NEEDS_COMMENT and not comment:
+        raise ValidationError(_("Write a message to the family."))
+    now = clock.now()
+    sr.status = to_status
+    sr.updated_at = now
+    if role != Role.PARENT and comment:
+        sr.agent_message = comment
+    sr.save()
+    change = StatusChange.objects.create(
+        request=sr,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        role=role,
+        comment=comment,
+        at=now,
+    )
+    if role == Role.AGENT:
+        audit.record(actor, f"procedures.{to_status}", sr, reference=sr.reference, comment=comment)
+    _tell_family(sr, change)
+    return sr
+
+
+STATUS_SENTENCES = {
+    (Status.DRAFT, Status.PENDING): gettext_noop(
+        "Your request %(ref)s (%(title)s) has been registered. The service will process it shortly."
+    ),
+    (Status.PENDING, Status.PENDING): gettext_noop(
+        "Your request %(ref)s (%(title)s) has been modified."
+    ),
+    (Status.PENDING, Status.CANCELLED): gettext_noop(
+        "Your request %(ref)s (%(title)s) has been cancelled."
+    ),
+    (Status.PENDING, Status.PROCESSING): gettext_noop(
+        "Your request %(ref)s (%(title)s) is being processed by the service."
+    ),
+    (Status.PROCESSING, Status.CLOSED): gettext_noop(
+        "Your request %(ref)s (%(title)s) has been carried out."
+    ),
+    Status.REJECTED: gettext_noop("Your request %(ref)s (%(title)s) has been refused."),
+    Status.DRAFT: gettext_noop(
+        "Your request %(ref)s (%(title)s) needs a correction from you. "
+        "Modify it in « My requests » and register it again."
+    ),
+}
+
+
+def _sentence(from_status, to_status) -> str:
+    msg = STATUS_SENTENCES.get((from_status, to_status)) or STATUS_SENTENCES[to_status]
+    return _(msg)
+
+
+def _tell_family(sr: ServiceRequest, change: StatusChange) -> None:
+    """A message in the family's inbox now, and the e-mail after commit; one per change."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = sr.procedure.subject(sr.data, sr.household)
+        status_label = Status(change.to_status).label
+        subject = _("Request %(ref)s: %(status)s") % {"ref": sr.reference, "status": status_label}
+        body = _sentence(change.from_status, change.to_status) % {
+            "ref": sr.reference,
+            "title": title,
+        }
+        if change.comment and change.role != Role.PARENT:
+            body += "\n\n" + _("Message from the service:") + "\n" + change.comment
+        key = f"procedures:{sr.pk}:change:{change.pk}"
+        if sr.household_id:
+            link = reverse("procedures:detail", args=[sr.pk])
+            notify_household(sr.household, subject, body, link=link, dedupe_key=key)
+        elif sr.contact_email:
+            send_email(sr.contact_email, subject, body, dedupe_key=key)

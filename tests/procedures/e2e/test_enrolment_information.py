@@ -1,0 +1,158 @@
+import pytest
+
+from portail.messaging.models import OutboundEmail
+from portail.procedures.models import ServiceRequest, Status
+from tests.conftest import assert_accessible, login
+from tests.factories import AgentFactory, SchoolFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_enrolment_of_a_new_child_with_documents_place(page, parent, mailbox):
+    user, household, _child = parent
+    SchoolFactory(name="École de Veigy")
+    login(page, user.username)
+    page.goto("/demarches/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Inscription scolaire @").click()
+    page.get_by_label("Enfant à inscrire").select_option(label="Un nouvel enfant")
+    page.get_by_label("École").select_option(label="École de Veigy")
+    page.get_by_label("Niveau").select_option(label="Petite section")
+    page.get_by_role("button", name="SUIVANT").click()
+    assert page.get_by_text("Obligatoire pour un nouvel enfant.").first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Prénom du nouvel enfant").fill("Nina")
+    page.get_by_label("Nom du nouvel enfant", exact=True).fill("Martin")
+    page.get_by_label("Date de naissance du nouvel enfant").fill("2023-02-01")
+    page.get_by_role("button", name="SUIVANT").click()
+
+    documents = page.locator("#justificatifs")
+    assert documents.get_by_role("heading", name="Pièces justificatives").is_visible()
+    assert "justificatif-domicile" in documents.get_attribute("data-document-types")
+    assert_accessible(page)
+    page.get_by_role("button", name="ENREGISTRER LA DEMANDE").click()
+    sr = ServiceRequest.objects.get()
+    assert sr.status == Status.PENDING
+
+    page.context.clear_cookies()
+    login(page, AgentFactory().username)
+    page.goto("/gestion/demandes/?kind=inscription-scolaire")
+    assert_accessible(page)
+    page.get_by_role("link", name=sr.reference).click()
+    page.get_by_role("button", name="Prendre en traitement").click()
+    page.get_by_role("button", name="Clore").click()
+    nina = household.children.get(first_name="Nina")
+    assert nina.school.name == "École de Veigy" and nina.level == "PS"
+    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference} : clos"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_information_request_without_account_answered_by_email(page, mailbox):
+    page.goto("/demarches/")
+    page.get_by_role("link", name="Demande de renseignement").click()
+    assert_accessible(page)
+    page.get_by_label("Votre nom").fill("Paul Durand")
+    page.get_by_label("Votre e-mail").fill("Paul@Example.test")
+    page.get_by_label("Objet").fill("Menus de la cantine")
+    page.get_by_label("Votre message").fill("Où trouver les menus ?")
+    page.get_by_role("button", name="Envoyer").click()
+    sr = ServiceRequest.objects.get()
+    assert sr.status == Status.PENDING and sr.household is None
+    assert page.get_by_text(
+        f"Votre demande {sr.reference} a été transmise au service."
+    ).is_visible()
+    assert_accessible(page)
+    assert mailbox.last("paul@example.test")["subject"] == f"Demande {sr.reference} : en attente"
+
+    login(page, AgentFactory().username)
+    page.goto("/gestion/demandes/")
+    row = page.locator("tr", has_text=sr.reference)
+    assert "Paul Durand" in row.inner_text()
+    row.get_by_role("link", name=sr.reference).click()
+    page.get_by_role("button", name="Prendre en traitement").click()
+    page.get_by_role("button", name="Clore").click()
+    assert page.get_by_text("Écrivez la réponse à envoyer.").is_visible()  # answer required
+    assert_accessible(page)
+    page.get_by_label("Message à la famille").fill("Les menus sont affichés à l'école.")
+    page.get_by_role("button", name="Clore").click()
+    answer = mailbox.last("paul@example.test")
+    assert answer["subject"] == f"Demande {sr.reference} : clos"
+    assert "Les menus sont affichés à l'école." in answer["body"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refusal_and_send_back_reach_the_parent(page, parent, mailbox):
+    from portail.procedures import services
+    from portail.procedures.kinds import get_procedure
+
+    user, household, child = parent
+    procedure = get_procedure("personnes-autorisees")
+    sr = services.start_draft(procedure, household, user, {"child": child.pk, "persons": []})
+    sr = services.submit(sr, user)
+    other = services.start_draft(procedure, household, user, {"child": child.pk, "persons": []})
+    other = services.submit(other, user)
+
+    login(page, AgentFactory().username)
+    page.goto(f"/gestion/demandes/{sr.pk}/")
+    page.get_by_role("button", name="Refuser").click()
+    assert page.get_by_text("Écrivez un message à la famille.").is_visible()
+    page.get_by_label("Message à la famille").fill("Liste déjà à jour.")
+    page.get_by_role("button", name="Refuser").click()
+    page.goto(f"/gestion/demandes/{other.pk}/")
+    page.get_by_label("Message à la famille").fill("Ajoutez le téléphone de la grand-mère.")
+    page.get_by_role("button", name="Renvoyer à la famille pour correction").click()
+    assert "Ajoutez le téléphone" in page.locator("table").inner_text()  # history
+
+    page.context.clear_cookies()
+    login(page, user.username)
+    page.goto("/demarches/mes-demandes/")
+    assert page.locator("tr", has_text=sr.reference).get_by_text("refusé").is_visible()
+    back = page.locator("tr", has_text=other.reference)
+    assert back.get_by_text("brouillon").is_visible()
+    page.get_by_label("Statut").select_option(label="refusé")
+    page.get_by_role("button", name="Filtrer").click()
+    assert page.locator("tbody tr").count() == 1
+    page.locator("tr", has_text=sr.reference).get_by_role("link", name="Détail").click()
+    assert page.get_by_text("Liste déjà à jour.").first.is_visible()
+    page.goto("/demarches/mes-demandes/")
+    page.locator("tr", has_text=other.reference).get_by_role("link", name="Modifier").click()
+    assert page.get_by_text("Ajoutez le téléphone de la grand-mère.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="valider la demande").click()
+    other.refresh_from_db()
+    assert other.status == Status.PENDING
+    subjects = [m["subject"] for m in mailbox.to(user.email)]
+    assert f"Demande {sr.reference} : refusé" in subjects
+    assert f"Demande {other.reference} : brouillon" in subjects
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == len(mailbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failing_mail_server_neither_blocks_the_parent_nor_loses_mail(
+    page, parent, settings, mailbox
+):
+    from portail.messaging.services import retry_due
+
+    user, household, child = parent
+    real_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 1  # nothing listens: every send fails
+    login(page, user.username)
+    page.goto("/demarches/personnes-autorisees/")
+    page.get_by_label("Enfant").select_option(label=str(child))
+    page.get_by_role("button", name="suivant").click()
+    page.get_by_role("button", name="valider la demande").click()
+    sr = ServiceRequest.objects.get()
+    assert sr.status == Status.PENDING  # the parent is not blocked
+    page.get_by_role("link", name="Messages").click()
+    assert page.get_by_text(f"Demande {sr.reference} : en attente").is_visible()  # in-app now
+    email = OutboundEmail.objects.get(to=user.email)
+    assert email.status == OutboundEmail.Status.RETRY and len(mailbox) == 0
+
+    settings.EMAIL_PORT = real_port
+    import time_machine
+
+    with time_machine.travel(email.next_attempt_at, tick=False):
+        assert retry_due() == 1
+    assert retry_due() == 0
+    assert [m["subject"] for m in mailbox.to(user.email)] == [
+        f"Demande {sr.reference} : en attente"
+    ]

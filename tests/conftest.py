@@ -177,8 +177,15 @@ def login(page, username, password=PASSWORD):
 def assert_accessible(page):
     """axe-core finds no violation on the current page."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    results = Axe().run(page)
+    page.wait_for_load_state("load")
+    try:
+        results = Axe().run(page)
+    except Error:
+        # A click's navigation was still under way: run again on the page it led to.
+        page.wait_for_load_state("load")
+        results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
 

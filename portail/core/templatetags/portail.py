@@ -11,3 +11,15 @@ def eur(value):
     if value is None or value == "":
         return ""
     return format_eur(value)
+
+
+@register.simple_tag(takes_context=True)
+def current(context, url):
+    """` aria-current="page"` on the menu link of the section being shown."""
+    from django.utils.safestring import mark_safe
+
+    request = context.get("request")
+    if not request or not url:
+        return ""
+    here = request.path == url if url == "/" else request.path.startswith(url)
+    return mark_safe(' aria-current="page"') if here else ""  # noqa: S308 (constant)

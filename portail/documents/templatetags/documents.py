@@ -18,3 +18,12 @@ def requirements_summary(household, procedure_slug=None, next=None):
     from portail.documents.selectors import requirements_for
 
     return {"requirements": requirements_for(household, procedure_slug), "next": next}
+
+
+@register.simple_tag
+def procedure_requirements(household, procedure_slug):
+    """{% procedure_requirements household "inscription-scolaire" as requirements %}: what a
+    procedure needs of this household (the administrator links types to procedures)."""
+    from portail.documents.selectors import requirements_for
+
+    return requirements_for(household, procedure_slug) if household else []

@@ -22,8 +22,6 @@ class Procedure:
     login_required = True
     position = 100
     steps: list[Step] = []
-    # Slugs of the document types (app `documents`) this procedure needs.
-    documents: list[str] = []
     # Show a review page before submitting (« ENREGISTRER LA DEMANDE »).
     review = True
     review_title = _("Check your request")

@@ -65,7 +65,6 @@ class EnrolmentProcedure(Procedure):
     description = _("Enrol a new or existing child at one of the town's schools.")
     position = 30
     steps = [Step(_("Child, school and class level"), EnrolmentForm)]
-    documents = ["justificatif-domicile", "livret-famille", "carnet-vaccination"]
 
     def _parse(self, data, household):
         child = None

@@ -2,14 +2,17 @@ import pytest
 
 from portail.messaging.models import OutboundEmail
 from portail.procedures.models import ServiceRequest, Status
-from tests.conftest import assert_accessible, login
+from tests.conftest import UPLOADS, assert_accessible, login
+from tests.documents.factories import DocumentTypeFactory
 from tests.factories import AgentFactory, SchoolFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_enrolment_of_a_new_child_with_documents_place(page, parent, mailbox):
+def test_enrolment_of_a_new_child_with_its_documents(page, parent, mailbox):
     user, household, _child = parent
     SchoolFactory(name="École de Veigy")
+    DocumentTypeFactory(name="Justificatif de domicile", procedures="inscription-scolaire")
+    DocumentTypeFactory(name="Avis d'imposition", procedures="")  # not for this procedure
     login(page, user.username)
     page.goto("/demarches/")
     assert_accessible(page)
@@ -27,8 +30,16 @@ def test_enrolment_of_a_new_child_with_documents_place(page, parent, mailbox):
 
     documents = page.locator("#justificatifs")
     assert documents.get_by_role("heading", name="Pièces justificatives").is_visible()
-    assert "justificatif-domicile" in documents.get_attribute("data-document-types")
+    assert "Avis d" not in documents.inner_text()
+    assert "non fourni" in documents.inner_text()
     assert_accessible(page)
+    review_url = page.url
+    # Provide it from the review page, and come back to the review.
+    documents.get_by_role("link", name="fournir le justificatif : Justificatif de domicile").click()
+    page.get_by_label("Document").set_input_files(UPLOADS / "attestation-domicile.pdf")
+    page.get_by_role("button", name="valider").click()
+    page.wait_for_url(review_url)
+    assert "non traité" in page.locator("#justificatifs").inner_text()
     page.get_by_role("button", name="ENREGISTRER LA DEMANDE").click()
     sr = ServiceRequest.objects.get()
     assert sr.status == Status.PENDING
@@ -38,6 +49,8 @@ def test_enrolment_of_a_new_child_with_documents_place(page, parent, mailbox):
     page.goto("/gestion/demandes/?kind=inscription-scolaire")
     assert_accessible(page)
     page.get_by_role("link", name=sr.reference).click()
+    assert "non traité" in page.locator("#justificatifs").inner_text()
+    assert_accessible(page)
     page.get_by_role("button", name="Prendre en traitement").click()
     page.get_by_role("button", name="Clore").click()
     nina = household.children.get(first_name="Nina")

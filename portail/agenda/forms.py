@@ -26,11 +26,14 @@ class DateInput(forms.DateInput):
 
 
 class ChildChoiceForm(forms.Form):
-    child = forms.ModelChoiceField(queryset=None, label=_("Agenda of"), empty_label=None)
+    """The child whose agenda is shown (a GET form). Built from the children already read,
+    so rendering it costs no query."""
+
+    child = forms.TypedChoiceField(coerce=int, label=_("Agenda of"), choices=())
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children
+        self.fields["child"].choices = [(c.pk, str(c)) for c in children]
 
 
 class BulkChildrenForm(forms.Form):

@@ -92,6 +92,16 @@ def reset_sequences(*models):
             cursor.cursor.execute(query.format(sql.Identifier(table)), [f'"{table}"'])
 
 
+def analyze(*models):
+    """Fresh planner statistics after a bulk load: without them PostgreSQL guesses row counts
+    from an empty table and picks plans that are seconds slow."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
 def open_days(year: int, weekdays: str, closed: set[datetime.date]) -> list[datetime.date]:
     from portail.agenda.services import school_year_bounds
 

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portail.agenda.models import Activity
-from portail.backoffice.seeding import copy_rows, max_id, reset_sequences
+from portail.backoffice.seeding import analyze, copy_rows, max_id, reset_sequences
 from portail.billing.models import (
     CashReceipt,
     DocumentCounter,
@@ -210,6 +210,10 @@ def seed(town, families: int):
     for day, ids in negative.items():
         Household.objects.filter(pk__in=ids).update(negative_balance_since=day)
     reset_sequences(LedgerEntry, PrepaidAccount, CashReceipt)
+    from portail.accounts.models import User
+    from portail.agenda.models import Booking
+
+    analyze(User, Household, Child, Booking, LedgerEntry, PrepaidAccount, Payment, CashReceipt)
     town.step(
         f"{count} ledger entries ({len(payments)} card payments, {len(receipts)} cash receipts), "
         f"{sum(len(v) for v in negative.values())} negative accounts"

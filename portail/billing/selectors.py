@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Sum
 
-from portail.agenda.models import Booking
+from portail.agenda.models import Activity, Booking
 from portail.billing.models import LedgerEntry, Payment, PrepaidAccount
 from portail.core import clock
 from portail.core.money import ZERO, to_money
@@ -48,11 +48,29 @@ def with_running_balance(entries, opening=ZERO) -> list[dict]:
     return rows
 
 
-def history(household: Household, limit: int | None = None) -> list[dict]:
-    """Newest first, each with the balance after it (the `limit` newest ones)."""
-    rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
-    rows.reverse()
-    return rows[:limit] if limit else rows
+def history(household: Household, limit: int | None = None, balance=None) -> list[dict]:
+    """Newest first, each with the balance after it (the `limit` newest ones).
+
+    With a limit, only those entries are read: the balances are worked back from the stored
+    balance (the sum of all entries), so the page costs the same after years of entries."""
+    if not limit:
+        rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
+        rows.reverse()
+        return rows
+    entries = list(entries_of(household).order_by("-created_at", "-pk")[:limit])
+    running = balance_of(household) if balance is None else balance
+    rows = []
+    for entry in entries:
+        rows.append(
+            {
+                "entry": entry,
+                "balance": running,
+                "debit": -entry.amount if entry.amount < 0 else None,
+                "credit": entry.amount if entry.amount > 0 else None,
+            }
+        )
+        running -= entry.amount
+    return rows
 
 
 def recent_payments(household: Household, limit=5):
@@ -67,7 +85,7 @@ class Forecast:
     negative_on: datetime.date | None
 
 
-def forecast(household: Household, today: datetime.date | None = None) -> Forecast:
+def forecast(household: Household, today: datetime.date | None = None, balance=None) -> Forecast:
     """The balance once the booked services not billed yet are consumed, and the first day it
     would be negative."""
     today = today or clock.today()
@@ -82,19 +100,26 @@ def forecast(household: Household, today: datetime.date | None = None) -> Foreca
             child__household=household, status=Booking.Status.BOOKED, date__gte=today
         )
         .exclude(Exists(billed))
-        .select_related("activity")
-        .prefetch_related("activity__price_brackets")
         .order_by("date")
+        .values_list("date", "activity_id")
     )
-    balance = balance_of(household)
+    # A school year of bookings: read as tuples, each activity priced once.
+    bookings = list(bookings)
+    prices = {
+        activity.pk: activity.price_for(household)
+        for activity in Activity.objects.filter(pk__in={a for _d, a in bookings}).prefetch_related(
+            "price_brackets"
+        )
+    }
+    balance = balance_of(household) if balance is None else balance
     running, negative_on, cost, count = balance, None, ZERO, 0
-    for booking in bookings:
-        price = booking.activity.price_for(household)
+    for date, activity_id in bookings:
+        price = prices[activity_id]
         running -= price
         cost += price
         count += 1
         if running < ZERO and negative_on is None and balance >= ZERO:
-            negative_on = booking.date
+            negative_on = date
     return Forecast(count, cost, running, negative_on)
 
 

@@ -4,6 +4,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.translation import gettext as _
 
 from portail.agenda import deadline
 from portail.agenda.models import Activity, Attendance, Booking
@@ -75,10 +77,48 @@ class Day:
     state: str  # "open", "locked" (past the deadline) or "closed"
     closure: str | None = None
     booked: list = dataclasses.field(default_factory=list)  # activity names
+    url: str = ""  # the day's page, set by the view (not for closed days)
 
     @property
     def is_weekend(self):
         return self.date.weekday() >= 5
+
+    # Labels read by the month template: computed here once per cell, because the template
+    # engine's lookups and filters cost more than the page's queries on a month of 25 cells.
+    @property
+    def css(self) -> str:
+        css = f"day day-{self.state}"
+        if not self.in_month:
+            css += " day-other"
+        if self.booked:
+            css += " day-booked"
+        return css
+
+    @property
+    def weekday_name(self) -> str:
+        return WEEKDAY_NAMES[self.date.weekday()]
+
+    @property
+    def month_name(self) -> str:
+        return MONTH_NAMES[self.date.month - 1]
+
+    @property
+    def state_label(self) -> str:
+        return {"open": _("bookable"), "locked": _("past deadline")}.get(self.state) or _("closed")
+
+    @property
+    def booked_label(self) -> str:
+        if self.state == "open":
+            return _("booked, can be cancelled:")
+        return _("booked, can no longer be cancelled:")
+
+    @property
+    def booked_names(self) -> str:
+        return ", ".join(self.booked)
+
+
+MONTH_NAMES = [MONTHS[m] for m in range(1, 13)]
+WEEKDAY_NAMES = [WEEKDAYS[d] for d in range(7)]
 
 
 def month_view(child, year: int, month: int, as_agent: bool = False) -> list[list[Day]]:

@@ -57,7 +57,9 @@ def history(household: Household, limit: int | None = None, balance=None) -> lis
         rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
         rows.reverse()
         return rows
-    entries = list(entries_of(household).order_by("-created_at", "-pk")[:limit])
+    # The parent's page shows no author nor reversed entry: only the receipt is joined.
+    latest = LedgerEntry.objects.filter(account__household=household).select_related("receipt")
+    entries = list(latest.order_by("-created_at", "-pk")[:limit])
     running = balance_of(household) if balance is None else balance
     rows = []
     for entry in entries:

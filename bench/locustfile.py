@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
 
-STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "250,500,1000,1500,2000,2500").split(",")]
+STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "250,500,750,1000,1250,1500,2000,2500").split(",")]
 HOLD = int(os.environ.get("LOAD_HOLD", "60"))  # seconds measured at each step
 RAMP = int(os.environ.get("LOAD_RAMP", "30"))  # seconds to reach a step before measuring
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "50"))

@@ -19,11 +19,14 @@ from urllib.parse import urlencode
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
 
-STEPS = [int(n) for n in os.environ.get("LOAD_STEPS", "250,500,750,1000,1250,1500,2000,2500").split(",")]
+STEPS = [
+    int(n) for n in os.environ.get("LOAD_STEPS", "250,500,750,1000,1250,1500,2000,2500").split(",")
+]
 HOLD = int(os.environ.get("LOAD_HOLD", "60"))  # seconds measured at each step
 RAMP = int(os.environ.get("LOAD_RAMP", "30"))  # seconds to reach a step before measuring
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "50"))
-FIRST_ACCOUNT = int(os.environ.get("LOAD_FIRST_ACCOUNT", "0"))
+# Parents who have not booked yet on this database make the heaviest rush: pick a fresh range.
+FIRST_ACCOUNT = int(os.environ.get("LOAD_FIRST_ACCOUNT", "5000"))
 REPORT = os.environ.get("LOAD_REPORT", "var/load-steps.json")
 P95_LIMIT_MS = 1000
 

@@ -134,12 +134,19 @@ def month_view(child, year: int, month: int, as_agent: bool = False) -> list[lis
     activities = list(Activity.objects.filter(school_id=child.school_id)) if child.school_id else []
     calendar = Calendar(start, end)
     booked = defaultdict(list)
-    for day, name in (
-        Booking.objects.filter(child=child, date__range=(start, end), status=Booking.Status.BOOKED)
-        .order_by("date", "activity__position")
-        .values_list("date", "activity__name")
-    ):
-        booked[day].append(name)
+    rows = list(
+        Booking.objects.filter(
+            child=child, date__range=(start, end), status=Booking.Status.BOOKED
+        ).values_list("date", "activity_id")
+    )
+    # Names and order from the activities already read (no join); another school's activity
+    # (a child who moved) is read apart.
+    known = {a.pk: a for a in activities}
+    missing = {a for _d, a in rows if a not in known}
+    if missing:
+        known.update((a.pk, a) for a in Activity.objects.filter(pk__in=missing))
+    for day, activity_id in sorted(rows, key=lambda r: (r[0], known[r[1]].position)):
+        booked[day].append(known[activity_id].name)
     today = clock.today()
     weeks, week, day = [], [], start
     while day <= end:

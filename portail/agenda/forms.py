@@ -25,17 +25,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChildChoiceForm(forms.Form):
-    """The child whose agenda is shown (a GET form). Built from the children already read,
-    so rendering it costs no query."""
-
-    child = forms.TypedChoiceField(coerce=int, label=_("Agenda of"), choices=())
-
-    def __init__(self, *args, children, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["child"].choices = [(c.pk, str(c)) for c in children]
-
-
 class ChildrenField(forms.TypedMultipleChoiceField):
     """Some of the household's children, chosen by id among those the view already read: no
     query per form (a « saisie groupée » validates three forms on each page)."""

@@ -78,6 +78,7 @@ class Day:
     closure: str | None = None
     booked: list = dataclasses.field(default_factory=list)  # activity names
     url: str = ""  # the day's page, set by the view (not for closed days)
+    labels: dict = dataclasses.field(default_factory=dict, repr=False)  # see _day_labels
 
     @property
     def is_weekend(self):
@@ -96,29 +97,36 @@ class Day:
 
     @property
     def weekday_name(self) -> str:
-        return WEEKDAY_NAMES[self.date.weekday()]
+        return self.labels["weekdays"][self.date.weekday()]
 
     @property
     def month_name(self) -> str:
-        return MONTH_NAMES[self.date.month - 1]
+        return self.labels["months"][self.date.month - 1]
 
     @property
     def state_label(self) -> str:
-        return {"open": _("bookable"), "locked": _("past deadline")}.get(self.state) or _("closed")
+        return self.labels[self.state]
 
     @property
     def booked_label(self) -> str:
-        if self.state == "open":
-            return _("booked, can be cancelled:")
-        return _("booked, can no longer be cancelled:")
+        return self.labels["booked_open" if self.state == "open" else "booked_locked"]
 
     @property
     def booked_names(self) -> str:
         return ", ".join(self.booked)
 
 
-MONTH_NAMES = [MONTHS[m] for m in range(1, 13)]
-WEEKDAY_NAMES = [WEEKDAYS[d] for d in range(7)]
+def _day_labels() -> dict:
+    """The month's words, translated once per month rather than once per cell."""
+    return {
+        "weekdays": [str(WEEKDAYS[d]) for d in range(7)],
+        "months": [str(MONTHS[m]) for m in range(1, 13)],
+        "open": _("bookable"),
+        "locked": _("past deadline"),
+        "closed": _("closed"),
+        "booked_open": _("booked, can be cancelled:"),
+        "booked_locked": _("booked, can no longer be cancelled:"),
+    }
 
 
 def month_view(child, year: int, month: int, as_agent: bool = False) -> list[list[Day]]:
@@ -148,6 +156,7 @@ def month_view(child, year: int, month: int, as_agent: bool = False) -> list[lis
     for day, activity_id in sorted(rows, key=lambda r: (r[0], known[r[1]].position)):
         booked[day].append(known[activity_id].name)
     today = clock.today()
+    labels = _day_labels()
     weeks, week, day = [], [], start
     while day <= end:
         is_open = any(calendar.is_open(a, day) for a in activities)
@@ -158,7 +167,7 @@ def month_view(child, year: int, month: int, as_agent: bool = False) -> list[lis
             state = "open"
         else:
             state = "locked"
-        week.append(Day(day, day.month == month, state, closure, booked.get(day, [])))
+        week.append(Day(day, day.month == month, state, closure, booked.get(day, []), "", labels))
         if len(week) == 7:
             weeks.append(week)
             week = []

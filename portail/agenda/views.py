@@ -84,7 +84,7 @@ def calendar(request):
     context = calendar_context(
         child, year, month, False, "agenda:day", reverse("agenda:calendar")
     )  # fmt: skip
-    context["choice_form"] = forms.ChildChoiceForm(initial={"child": child.pk}, children=listed)
+    context["child_choices"] = listed
     context["block_reason"] = booking_block_reason(request.household)
     return render(request, "agenda/calendar.html", context)
 

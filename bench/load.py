@@ -104,7 +104,10 @@ def main():
         "steps": steps,
         "worker_rss_mb": [round(kb / 1024, 1) for kb in rss],
         "seconds": seconds,
-        "command": "make load",
+        "command": " ".join(
+            [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("LOAD_")]
+            + ["DATABASE_URL=" + os.environ["DATABASE_URL"], "python -W ignore bench/load.py"]
+        ),
     }
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     stored["load"] = summary

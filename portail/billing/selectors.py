@@ -57,11 +57,23 @@ def history(household: Household, limit: int | None = None, balance=None) -> lis
         rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
         rows.reverse()
         return rows
+    rows, _balance = latest_history(household, limit, balance)
+    return rows
+
+
+def latest_history(household: Household, limit: int, balance=None) -> tuple[list[dict], Decimal]:
+    """The `limit` newest entries, each with the balance after it, and the current balance.
+
+    One query: the balance comes with the newest entry's account (no entry, no money: zero),
+    and the older balances are worked back from it."""
     # The parent's page shows no author nor reversed entry: only the receipt is joined.
-    latest = LedgerEntry.objects.filter(account__household=household).select_related("receipt")
+    latest = LedgerEntry.objects.filter(account__household=household).select_related(
+        "receipt", "account"
+    )
     entries = list(latest.order_by("-created_at", "-pk")[:limit])
-    running = balance_of(household) if balance is None else balance
-    rows = []
+    if balance is None:
+        balance = entries[0].account.balance if entries else ZERO
+    rows, running = [], balance
     for entry in entries:
         rows.append(
             {
@@ -72,7 +84,7 @@ def history(household: Household, limit: int | None = None, balance=None) -> lis
             }
         )
         running -= entry.amount
-    return rows
+    return rows, balance
 
 
 def recent_payments(household: Household, limit=5):

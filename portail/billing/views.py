@@ -25,7 +25,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @household_required
 def payments(request, form=None):
     household = request.household
-    balance = selectors.balance_of(household)
+    history, balance = selectors.latest_history(household, HISTORY_LIMIT)
     return render(
         request,
         "billing/payments.html",
@@ -35,7 +35,7 @@ def payments(request, form=None):
             "negative_since": household.negative_balance_since,
             "grace_days": settings.NEGATIVE_BALANCE_GRACE_DAYS,
             "forecast": selectors.forecast(household, balance=balance),
-            "history": selectors.history(household, limit=HISTORY_LIMIT, balance=balance),
+            "history": history,
             "history_limit": HISTORY_LIMIT,
             "recent_payments": selectors.recent_payments(household),
             "form": form or forms.TopUpForm(),

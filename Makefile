@@ -83,6 +83,15 @@ bench: install
 	  DATABASE_URL=$(BENCH_DB)/bench_$$n $(PY) -W ignore -m bench.run --families $$n --label $$n || exit 1; \
 	done
 
+# « Opening day » rush: locust against gunicorn and the 12,000-family PostgreSQL town, by steps
+# of simultaneous parents (bench/locustfile.py); summary and worker memory in bench/results.json.
+load: install
+	@psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname='bench_12000'" | grep -q 1 \
+	  || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE bench_12000"
+	@n=$$(psql -qtA -h 127.0.0.1 -U postgres -d bench_12000 -c "SELECT count(*) FROM families_household" 2>/dev/null); \
+	  if [ "$${n:-0}" -lt 12000 ]; then DATABASE_URL=$(BENCH_DB)/bench_12000 $(PY) -W ignore -m bench.run --families 12000 --label 12000; fi
+	DATABASE_URL=$(BENCH_DB)/bench_12000 $(PY) -W ignore bench/load.py
+
 # Two app servers and two task workers sharing PostgreSQL and Redis.
 scaleout: install
 	$(PY) bench/scaleout.py

@@ -25,17 +25,30 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChildChoiceForm(forms.Form):
-    child = forms.ModelChoiceField(queryset=None, label=_("Agenda of"), empty_label=None)
+class ChildrenField(forms.TypedMultipleChoiceField):
+    """Some of the household's children, chosen by id among those the view already read: no
+    query per form (a « saisie groupée » validates three forms on each page)."""
 
-    def __init__(self, *args, children, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, **kwargs)
+        self.children = []
+
+    def set_children(self, children):
+        self.children = list(children)
+        self.choices = [(c.pk, str(c)) for c in self.children]
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return [getattr(v, "pk", v) for v in value]
+        return value
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return [c for c in self.children if c.pk in chosen]
 
 
 class BulkChildrenForm(forms.Form):
-    children = forms.ModelMultipleChoiceField(
-        queryset=None,
+    children = ChildrenField(
         label=_("Children"),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one child.")},
@@ -50,7 +63,7 @@ class BulkChildrenForm(forms.Form):
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = children
+        self.fields["children"].set_children(children)
 
 
 class BulkPeriodForm(BulkChildrenForm):

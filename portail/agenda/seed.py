@@ -53,6 +53,7 @@ def seed(town, families: int):
                 days = days_by_weekdays.get(habit)
                 if days is None:
                     days = days_by_weekdays[habit] = open_days(town.year, habit, closed)
+                town.habits.append((child_id, _household, act.pk, days))
                 for day in days:
                     yield (child_id, act.pk, day, Booking.Status.BOOKED, town.now)
 

@@ -48,9 +48,16 @@ def shift_month(year: int, month: int, delta: int) -> str:
 
 def calendar_context(child, year, month, as_agent, day_url_name, calendar_url):
     """What the month template needs; shared by the parents' and the agents' agenda."""
+    weeks = selectors.month_view(child, year, month, as_agent=as_agent)
+    # One reverse for the month, not one per day.
+    pattern = reverse(day_url_name, args=[child.pk, "0000-00-00"])
+    for week in weeks:
+        for day in week:
+            if day.in_month and day.state != "closed":
+                day.url = pattern.replace("0000-00-00", day.date.isoformat())
     return {
         "child": child,
-        "weeks": selectors.month_view(child, year, month, as_agent=as_agent),
+        "weeks": weeks,
         "month": datetime.date(year, month, 1),
         "previous_month": shift_month(year, month, -1),
         "next_month": shift_month(year, month, 1),
@@ -77,7 +84,7 @@ def calendar(request):
     context = calendar_context(
         child, year, month, False, "agenda:day", reverse("agenda:calendar")
     )  # fmt: skip
-    context["choice_form"] = forms.ChildChoiceForm(initial={"child": child}, children=children)
+    context["child_choices"] = listed
     context["block_reason"] = booking_block_reason(request.household)
     return render(request, "agenda/calendar.html", context)
 

@@ -4,6 +4,7 @@ Fast on PostgreSQL (COPY) and correct on SQLite (bulk_create). Deterministic for
 Each area adds its part through `portail/<app>/seed.py::seed(town)`, called in app order.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import random
@@ -25,6 +26,8 @@ class SeedTown:
     user_ids: list[int] = dataclasses.field(default_factory=list)
     # (child_id, household_id, school_id, birth_date)
     children: list[tuple[int, int, int, datetime.date]] = dataclasses.field(default_factory=list)
+    # Weekly habits booked by the agenda step: (child_id, household_id, activity_id, days)
+    habits: list[tuple[int, int, int, list]] = dataclasses.field(default_factory=list)
     progress: object = None
 
     def step(self, text: str):
@@ -39,7 +42,7 @@ def copy_rows(model, fields: list[str], rows) -> int:
         return 0
     if connection.vendor == "postgresql":
         columns = [f'"{model._meta.get_field(f).column}"' for f in fields]
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _without_foreign_key_triggers(cursor):
             raw = cursor.cursor  # psycopg 3 cursor
             with raw.copy(
                 f'COPY "{model._meta.db_table}" ({", ".join(columns)}) FROM STDIN'
@@ -50,6 +53,22 @@ def copy_rows(model, fields: list[str], rows) -> int:
     objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
     model.objects.bulk_create(objs, batch_size=2000)
     return len(rows)
+
+
+@contextlib.contextmanager
+def _without_foreign_key_triggers(cursor):
+    """Seeded rows reference ids the seeder just wrote: skip PostgreSQL's per-row foreign-key
+    triggers (deferred to the commit, they cost more than the COPY itself). Needs a superuser,
+    as the benchmark databases have; otherwise the checks run as usual."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    superuser = cursor.fetchone()[0]
+    if superuser:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    try:
+        yield
+    finally:
+        if superuser:
+            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def max_id(model) -> int:
@@ -71,6 +90,16 @@ def reset_sequences(*models):
         for model in models:
             table = model._meta.db_table
             cursor.cursor.execute(query.format(sql.Identifier(table)), [f'"{table}"'])
+
+
+def analyze(*models):
+    """Fresh planner statistics after a bulk load: without them PostgreSQL guesses row counts
+    from an empty table and picks plans that are seconds slow."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def open_days(year: int, weekdays: str, closed: set[datetime.date]) -> list[datetime.date]:

@@ -13,6 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portail.core import clock
@@ -20,6 +21,7 @@ from portail.core.models import TownSettings
 from portail.core.money import NNBSP, format_eur
 
 STYLES = getSampleStyleSheet()
+LABEL_WIDTH = 76 * mm  # the statement's label column
 
 
 def eur(amount) -> str:
@@ -52,6 +54,7 @@ def _table(rows, widths, money_columns=()):
         ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("LEADING", (0, 0), (-1, -1), 11),
     ]
     for column in money_columns:
         style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
@@ -168,12 +171,14 @@ def statement(household, payer, data, period_label: str) -> bytes:
             Spacer(1, 4 * mm),
         ]
         rows = [[_("Date"), _("Label"), _("Debit"), _("Credit"), _("Balance")]]
+        label_width = LABEL_WIDTH - 12  # the cell's left and right padding
         for row in data["rows"]:
             entry = row["entry"]
             rows.append(
                 [
                     entry.date.strftime("%d/%m/%Y"),
-                    Paragraph(escape(entry.label), STYLES["BodyText"]),
+                    # A year has hundreds of rows: plain wrapped text, not a Paragraph each.
+                    "\n".join(simpleSplit(entry.label, "Helvetica", 9, label_width)),
                     eur(-entry.amount) if entry.amount < 0 else "",
                     eur(entry.amount) if entry.amount > 0 else "",
                     eur(row["balance"]),
@@ -181,7 +186,7 @@ def statement(household, payer, data, period_label: str) -> bytes:
             )
         rows.append(["", _("Total"), eur(data["debits"]), eur(data["credits"]), ""])
         story.append(
-            _table(rows, [22 * mm, 76 * mm, 24 * mm, 24 * mm, 28 * mm], money_columns=(2, 3, 4))
+            _table(rows, [22 * mm, LABEL_WIDTH, 24 * mm, 24 * mm, 28 * mm], money_columns=(2, 3, 4))
         )
         story.append(Spacer(1, 4 * mm))
         story.append(_p(_("Closing balance: %(amount)s") % {"amount": eur(data["closing"])}))

@@ -4,9 +4,9 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Q, Sum
 
-from portail.agenda.models import Booking
+from portail.agenda.models import Activity, Booking
 from portail.billing.models import LedgerEntry, Payment, PrepaidAccount
 from portail.core import clock
 from portail.core.money import ZERO, to_money
@@ -48,11 +48,43 @@ def with_running_balance(entries, opening=ZERO) -> list[dict]:
     return rows
 
 
-def history(household: Household, limit: int | None = None) -> list[dict]:
-    """Newest first, each with the balance after it (the `limit` newest ones)."""
-    rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
-    rows.reverse()
-    return rows[:limit] if limit else rows
+def history(household: Household, limit: int | None = None, balance=None) -> list[dict]:
+    """Newest first, each with the balance after it (the `limit` newest ones).
+
+    With a limit, only those entries are read: the balances are worked back from the stored
+    balance (the sum of all entries), so the page costs the same after years of entries."""
+    if not limit:
+        rows = with_running_balance(entries_of(household).order_by("created_at", "pk"))
+        rows.reverse()
+        return rows
+    rows, _balance = latest_history(household, limit, balance)
+    return rows
+
+
+def latest_history(household: Household, limit: int, balance=None) -> tuple[list[dict], Decimal]:
+    """The `limit` newest entries, each with the balance after it, and the current balance.
+
+    One query: the balance comes with the newest entry's account (no entry, no money: zero),
+    and the older balances are worked back from it."""
+    # The parent's page shows no author nor reversed entry: only the receipt is joined.
+    latest = LedgerEntry.objects.filter(account__household=household).select_related(
+        "receipt", "account"
+    )
+    entries = list(latest.order_by("-created_at", "-pk")[:limit])
+    if balance is None:
+        balance = entries[0].account.balance if entries else ZERO
+    rows, running = [], balance
+    for entry in entries:
+        rows.append(
+            {
+                "entry": entry,
+                "balance": running,
+                "debit": -entry.amount if entry.amount < 0 else None,
+                "credit": entry.amount if entry.amount > 0 else None,
+            }
+        )
+        running -= entry.amount
+    return rows, balance
 
 
 def recent_payments(household: Household, limit=5):
@@ -67,34 +99,41 @@ class Forecast:
     negative_on: datetime.date | None
 
 
-def forecast(household: Household, today: datetime.date | None = None) -> Forecast:
+def forecast(household: Household, today: datetime.date | None = None, balance=None) -> Forecast:
     """The balance once the booked services not billed yet are consumed, and the first day it
     would be negative."""
     today = today or clock.today()
-    billed = LedgerEntry.objects.filter(
-        source=Source.CONSUMPTION,
-        child=OuterRef("child"),
-        activity=OuterRef("activity"),
-        service_date=OuterRef("date"),
+    # What was already debited from today on (rare: the run bills past days), read apart:
+    # cheaper than an anti-join per booking on a school year of bookings.
+    billed = set(
+        LedgerEntry.objects.filter(
+            account__household=household, source=Source.CONSUMPTION, service_date__gte=today
+        ).values_list("child_id", "activity_id", "service_date")
     )
     bookings = (
         Booking.objects.filter(
             child__household=household, status=Booking.Status.BOOKED, date__gte=today
         )
-        .exclude(Exists(billed))
-        .select_related("activity")
-        .prefetch_related("activity__price_brackets")
         .order_by("date")
+        .values_list("date", "activity_id", "child_id")
     )
-    balance = balance_of(household)
+    # A school year of bookings: read as tuples, each activity priced once.
+    bookings = [(d, a) for d, a, c in bookings if (c, a, d) not in billed]
+    prices = {
+        activity.pk: activity.price_for(household)
+        for activity in Activity.objects.filter(pk__in={a for _d, a in bookings}).prefetch_related(
+            "price_brackets"
+        )
+    }
+    balance = balance_of(household) if balance is None else balance
     running, negative_on, cost, count = balance, None, ZERO, 0
-    for booking in bookings:
-        price = booking.activity.price_for(household)
+    for date, activity_id in bookings:
+        price = prices[activity_id]
         running -= price
         cost += price
         count += 1
         if running < ZERO and negative_on is None and balance >= ZERO:
-            negative_on = booking.date
+            negative_on = date
     return Forecast(count, cost, running, negative_on)
 
 

@@ -337,79 +337,154 @@ def simulate_bank(payment: Payment, accept: bool) -> str:
 
 def consumption_label(activity: Activity, child: Child, day: datetime.date, kind: str, ratio):
     with translation.override(settings.LANGUAGE_CODE):
-        label = f"{activity.name} — {child.first_name} — {date_format(day, 'l j F Y')}"
-        if kind == "excused":
-            label += " " + _("(declared absence, %(percent)s %% charged)") % {
-                "percent": int(ratio * 100)
-            }
-        elif kind == "unbooked":
-            label += " " + _("(presence without booking)")
+        return _consumption_labeler(day)(activity.name, child.first_name, kind, ratio)
+
+
+def _consumption_labeler(day: datetime.date):
+    """A label builder for one day; call it under the town's language. The date and the
+    suffixes are formatted once per run, not once per debit."""
+    when = date_format(day, "l j F Y")
+    suffixes = {}
+
+    def label(activity_name: str, first_name: str, kind: str, ratio) -> str:
+        suffix = suffixes.get((kind, ratio))
+        if suffix is None:
+            suffix = ""
+            if kind == "excused":
+                suffix = " " + _("(declared absence, %(percent)s %% charged)") % {
+                    "percent": int(ratio * 100)
+                }
+            elif kind == "unbooked":
+                suffix = " " + _("(presence without booking)")
+            suffixes[kind, ratio] = suffix
+        return f"{activity_name} — {first_name} — {when}{suffix}"
+
     return label
 
 
-def bill_consumption(day: datetime.date) -> int:
+def _consumption_amount(activity: Activity, quotient, item, prices: dict):
+    key = (activity.pk, quotient)
+    price = prices.get(key)
+    if price is None:
+        price = prices[key] = activity.price_for(Household(family_quotient=quotient))
+    if item.kind == "excused":
+        return to_money(price * item.ratio)
+    if item.kind == "unbooked":
+        return to_money(price + activity.unbooked_surcharge)
+    return to_money(price)
+
+
+CONSUMPTION_BATCH = 500  # households per transaction
+
+
+def bill_consumption(day: datetime.date, batch: int = CONSUMPTION_BATCH) -> int:
     """Debit each household for what its children consumed on `day`. Idempotent: one entry per
-    (child, activity, day) whatever the number of runs. Returns the number of new debits."""
+    (child, activity, day) whatever the number of runs. Returns the number of new debits.
+
+    Set-based, for a whole town in seconds: amounts are computed in Python from a few queries,
+    what was already debited on `day` is read once, and each batch of households is one
+    transaction (accounts locked in id order, entries bulk-inserted, balances moved by one
+    statement), so a concurrent run or payment waits for the batch and never double-debits."""
     items = billable_items(day)
-    activities = {
-        a.pk: a
-        for a in Activity.objects.filter(pk__in={i.activity_id for i in items}).prefetch_related(
-            "price_brackets"
+    if not items:
+        return 0
+    done = set(
+        LedgerEntry.objects.filter(source=Source.CONSUMPTION, service_date=day).values_list(
+            "child_id", "activity_id"
         )
-    }
-    children = {
-        c.pk: c
-        for c in Child.objects.filter(pk__in={i.child_id for i in items}).select_related(
-            "household"
-        )
-    }
+    )
     by_household: dict[int, list] = {}
     for item in items:
-        by_household.setdefault(item.household_id, []).append(item)
+        if (item.child_id, item.activity_id) not in done:
+            by_household.setdefault(item.household_id, []).append(item)
     created = 0
-    for household_id, household_items in by_household.items():
-        created += _bill_household(household_id, household_items, activities, children, day)
+    if by_household:
+        activities = {
+            a.pk: a
+            for a in Activity.objects.filter(
+                pk__in={i.activity_id for items_ in by_household.values() for i in items_}
+            ).prefetch_related("price_brackets")
+        }
+        children = dict(
+            Child.objects.filter(
+                pk__in={i.child_id for items_ in by_household.values() for i in items_}
+            ).values_list("pk", "first_name")
+        )
+        quotients = dict(
+            Household.objects.filter(pk__in=by_household).values_list("pk", "family_quotient")
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            label = _consumption_labeler(day)
+            ids = sorted(by_household)
+            prices: dict = {}
+            for start in range(0, len(ids), batch):
+                chunk = {h: by_household[h] for h in ids[start : start + batch]}
+                created += _bill_batch(day, chunk, activities, children, quotients, label, prices)
+    # Attendance is locked once billed (also on a second run, for records added in between).
+    Attendance.objects.filter(
+        date=day,
+        billed=False,
+        child__household_id__in={i.household_id for i in items},
+        activity_id__in={i.activity_id for i in items},
+    ).update(billed=True)
     return created
 
 
 @transaction.atomic
-def _bill_household(household_id, items, activities, children, day) -> int:
-    household = Household.objects.get(pk=household_id)
-    _locked_account(household)
+def _bill_batch(day, chunk, activities, children, quotients, label, prices) -> int:
+    PrepaidAccount.objects.bulk_create(
+        [PrepaidAccount(household_id=h) for h in chunk], ignore_conflicts=True
+    )
+    accounts = {
+        a.household_id: a
+        for a in PrepaidAccount.objects.select_for_update()
+        .filter(household_id__in=chunk)
+        .order_by("pk")
+    }
+    # Under the locks: what a concurrent run may have debited since the first read.
     done = set(
         LedgerEntry.objects.filter(
-            account__household=household, source=Source.CONSUMPTION, service_date=day
+            source=Source.CONSUMPTION,
+            service_date=day,
+            child_id__in={i.child_id for items in chunk.values() for i in items},
         ).values_list("child_id", "activity_id")
     )
-    created = 0
-    for item in items:
-        activity, child = activities[item.activity_id], children[item.child_id]
-        key = (item.child_id, item.activity_id)
-        price = activity.price_for(household)
-        if item.kind == "excused":
-            amount = to_money(price * item.ratio)
-        elif item.kind == "unbooked":
-            amount = to_money(price + activity.unbooked_surcharge)
-        else:
-            amount = to_money(price)
-        if key not in done and amount > ZERO:
-            post_entry(
-                household,
-                -amount,
-                consumption_label(activity, child, day, item.kind, item.ratio),
-                Source.CONSUMPTION,
+    entries, moved, crossings = [], [], {}
+    for household_id, items in chunk.items():
+        account = accounts[household_id]
+        before = balance = account.balance
+        for item in items:
+            key = (item.child_id, item.activity_id)
+            activity = activities[item.activity_id]
+            amount = _consumption_amount(activity, quotients[household_id], item, prices)
+            if key in done or amount <= ZERO:
+                continue
+            done.add(key)
+            entry = LedgerEntry(
+                account=account,
+                amount=-amount,
+                label=label(activity.name, children[item.child_id], item.kind, item.ratio)[:255],
+                source=Source.CONSUMPTION,
                 date=day,
-                child=child,
-                activity=activity,
+                child_id=item.child_id,
+                activity_id=item.activity_id,
                 service_date=day,
             )
-            created += 1
-            done.add(key)
-    # Attendance is locked once billed.
-    Attendance.objects.filter(
-        date=day, child__household=household, activity_id__in={i.activity_id for i in items}
-    ).update(billed=True)
-    return created
+            entries.append(entry)
+            if balance >= ZERO and balance - amount < ZERO:
+                crossings[household_id] = entry  # the debit that turned it negative
+            balance -= amount
+        if balance != before:
+            account.balance = balance
+            moved.append(account)
+    LedgerEntry.objects.bulk_create(entries)
+    PrepaidAccount.objects.bulk_update(moved, ["balance"])
+    if crossings:
+        today = clock.today()
+        Household.objects.filter(pk__in=crossings).update(negative_balance_since=today)
+        for household in Household.objects.filter(pk__in=crossings):
+            _notify_negative(household, accounts[household.pk].balance, crossings[household.pk])
+    return len(entries)
 
 
 # --- tax certificate -------------------------------------------------------------------------

@@ -25,16 +25,17 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @household_required
 def payments(request, form=None):
     household = request.household
+    history, balance = selectors.latest_history(household, HISTORY_LIMIT)
     return render(
         request,
         "billing/payments.html",
         {
-            "balance": selectors.balance_of(household),
+            "balance": balance,
             "block_reason": booking_block_reason(household),
             "negative_since": household.negative_balance_since,
             "grace_days": settings.NEGATIVE_BALANCE_GRACE_DAYS,
-            "forecast": selectors.forecast(household),
-            "history": selectors.history(household, limit=HISTORY_LIMIT),
+            "forecast": selectors.forecast(household, balance=balance),
+            "history": history,
             "history_limit": HISTORY_LIMIT,
             "recent_payments": selectors.recent_payments(household),
             "form": form or forms.TopUpForm(),

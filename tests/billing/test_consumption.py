@@ -105,3 +105,35 @@ def test_command_defaults_to_yesterday_and_rejects_bad_dates(parent):
     assert selectors.balance_of(household) == Decimal("-4.10")
     with pytest.raises(CommandError):
         call_command("bill_consumption", "--date", "12/01/2027")
+
+
+@pytest.mark.django_db
+def test_run_in_batches_notifies_each_crossing_once(parent, cashier):
+    from portail.billing import services
+    from portail.messaging.models import Message
+    from tests.factories import make_parent
+
+    _user, rich, rich_child = parent
+    other_user, poor, poor_child = make_parent()
+    poor_child.school = rich_child.school
+    poor_child.save()
+    lunch = make_activity(rich_child.school, Activity.Kind.LUNCH, "4.10")
+    morning = make_activity(rich_child.school, Activity.Kind.MORNING, "1.40")
+    services.record_cash_payment(rich, "50", cashier)
+    services.record_cash_payment(poor, "2", cashier)
+    for child in (rich_child, poor_child):
+        for activity in (lunch, morning):
+            Booking.objects.create(child=child, activity=activity, date=DAY)
+
+    assert services.bill_consumption(DAY, batch=1) == 4
+    assert services.bill_consumption(DAY, batch=1) == 0
+
+    assert selectors.balance_of(rich) == Decimal("44.50")
+    assert selectors.balance_of(poor) == Decimal("-3.50")
+    assert selectors.sum_of_entries(poor) == Decimal("-3.50")
+    rich.refresh_from_db()
+    poor.refresh_from_db()
+    assert rich.negative_balance_since is None
+    assert poor.negative_balance_since is not None
+    notices = Message.objects.filter(subject__icontains="négatif")
+    assert list(notices.values_list("recipient", flat=True)) == [other_user.pk]

@@ -134,3 +134,19 @@ def test_negative_balance_timeline(parent, cashier, client):
         assert household.negative_balance_since is None
         assert booking_block_reason(household) is None
         assert "bloqu" not in client.get("/paiements/").content.decode()
+
+
+@pytest.mark.django_db
+def test_latest_entries_show_the_same_balances_as_the_full_history(parent, cashier):
+    from portail.billing import selectors, services
+
+    _user, household, _child = parent
+    for amount in ("10", "20.50", "5"):
+        services.record_cash_payment(household, amount, cashier)
+    services.post_entry(household, "-40", "Cantine", "consumption")
+    full = selectors.history(household)
+    latest = selectors.history(household, limit=2)
+    assert [(r["entry"].pk, r["balance"]) for r in latest] == [
+        (r["entry"].pk, r["balance"]) for r in full[:2]
+    ]
+    assert latest[0]["balance"] == Decimal("-4.50")

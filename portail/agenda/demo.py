@@ -18,8 +18,9 @@ ACTIVITIES = [
 REASONS = [("Maladie", "0"), ("Sortie ou voyage scolaire", "0"), ("Convenance personnelle", "1")]
 
 
-def load(stdout):
-    for school in School.objects.all():
+def ensure_activities(schools) -> None:
+    """The four activities of each school, at the town's demo prices (demo and synthetic town)."""
+    for school in schools:
         for position, (kind, name, start, end, price, tax) in enumerate(ACTIVITIES):
             Activity.objects.update_or_create(
                 school=school,
@@ -35,6 +36,10 @@ def load(stdout):
                     "capacity": 60 if kind == Activity.Kind.LUNCH else None,
                 },
             )
+
+
+def load(stdout):
+    ensure_activities(School.objects.all())
     for position, (name, ratio) in enumerate(REASONS):
         AbsenceReason.objects.update_or_create(
             name=name, defaults={"charge_ratio": Decimal(ratio), "position": position}

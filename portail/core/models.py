@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -47,6 +49,54 @@ class TownSettings(models.Model):
     )
     school_zone = models.CharField(
         _("school holidays zone"), max_length=6, choices=Zone.choices, default=Zone.A
+    )
+    # Legal identity and money rules (receipts, tax certificates, cash desk, consumption run).
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=150,
+        default="Commune de Viry",
+        help_text=_("As printed on receipts and tax certificates."),
+    )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[RegexValidator(r"^\d{14}$", _("A SIRET number has 14 digits."))],
+    )
+    regie_name = models.CharField(
+        _("cash office (régie) name"),
+        max_length=150,
+        default="Régie de recettes périscolaire",
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=100, blank=True)
+    signatory_role = models.CharField(
+        _("signatory's role"), max_length=100, default="Le régisseur de recettes"
+    )
+    cash_limit = models.DecimalField(
+        _("cash payment limit"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("300.00"),
+        help_text=_("Legal limit of a cash payment of a public receivable (CGI art. 1680)."),
+    )
+    cash_confirmation_threshold = models.DecimalField(
+        _("cash amount needing confirmation"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("150.00"),
+    )
+    consumption_closing_time = models.TimeField(
+        _("consumption billable from"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: a day is billed from the next day. Set: the same day from this time."),
+    )
+    credit_required_to_book = models.BooleanField(
+        _("credit required before booking"),
+        default=True,
+        help_text=_(
+            "A family whose balance is zero or less cannot book (FAQ: account credited first)."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

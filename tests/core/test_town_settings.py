@@ -28,9 +28,23 @@ def test_administrator_rebrands_the_town_without_code(client):
         "address": "Mairie de Collonges",
         "opening_hours": "Lundi 9 h – 12 h",
         "school_zone": "Zone B",
+        "legal_name": "Commune de Collonges",
+        "siret": "21740074500011",
+        "regie_name": "Régie enfance",
+        "signatory_name": "Anne Durand",
+        "signatory_role": "Régisseuse titulaire",
+        "cash_limit": "300.00",
+        "cash_confirmation_threshold": "150.00",
+        "credit_required_to_book": "on",
     }
     response = client.post(f"/administration/core/townsettings/{town.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    town = TownSettings.current()
+    assert (town.siret, town.signatory_name) == ("21740074500011", "Anne Durand")
+    data["siret"] = "2174"
+    data["logo"] = SimpleUploadedFile("logo.png", png, content_type="image/png")
+    refused = client.post(f"/administration/core/townsettings/{town.pk}/change/", data)
+    assert "14 chiffres" in refused.content.decode()
     client.logout()
     home = client.get("/").content.decode()
     assert "Collonges" in home and "Espace famille" in home and 'class="brand-logo"' in home

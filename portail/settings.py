@@ -163,7 +163,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ADMIN = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)  # see core.network.client_ip
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout

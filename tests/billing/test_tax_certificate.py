@@ -367,3 +367,17 @@ def test_a_child_6_or_older_on_1_january_is_refused(client, hugo):
     assert not services.tax_certificate_eligible(
         ChildFactory.build(birth_date=D(2019, 12, 31)), 2026
     )
+
+
+def test_a_payment_reversed_the_next_year_corrects_the_year_it_paid(hugo, activities, cashier):
+    _user, household, child = hugo
+    credit(household, D(2026, 1, 5), "10")
+    cash = credit(household, D(2026, 6, 1), "30", Source.CASH)
+    consume(household, child, activities["soir"], D(2026, 6, 2), "25")
+    first = issue(household, child, 2026, D(2027, 1, 4))
+    assert first.amount == Decimal("25.00") and first.unpaid == 0
+    with at(D(2027, 2, 1)):  # the cash had been recorded on the wrong household
+        services.reverse_entry(cash, "Versement enregistré sur le mauvais foyer", cashier)
+    second = issue(household, child, 2026, D(2027, 2, 2))
+    assert second.replaces == first and second.number == first.number + 1
+    assert second.amount == Decimal("10.00") and second.unpaid == Decimal("15.00")

@@ -124,7 +124,8 @@ def cash_receipt(receipt) -> bytes:
 
 
 def _legal_identity(town) -> list:
-    lines = [town.legal_name, town.address]
+    """Who certifies: the town's legal name and SIRET (its address is in the letterhead)."""
+    lines = [town.legal_name]
     if town.siret:
         lines.append(_("SIRET: %(siret)s") % {"siret": town.siret})
     return [_p("\n".join(lines)), Spacer(1, 4 * mm)]

@@ -159,7 +159,8 @@ def tax_certificate(request):
         cert = services.issue_tax_certificate(household, child, year)
         if cert is not None:
             return _certificate_pdf(cert)
-        nothing_paid = {"child": child, "year": year}
+        unpaid = selectors.tax_certificate_figures(household, child, year).unpaid
+        nothing_paid = {"child": child, "year": year, "unpaid": unpaid}
     try:
         year = int(form["year"].value())
     except (TypeError, ValueError):

@@ -307,7 +307,11 @@ def test_nothing_paid_gives_a_message_and_no_number(client, hugo, activities):
         client.force_login(user)
         response = client.post(PAGE, {"year": 2026, "child": child.pk})
     assert response.status_code == 200
-    assert "Aucune dépense de garde" in response.content.decode()
+    page = response.content.decode()
+    assert "Aucune dépense de garde éligible n'a été payée en 2026 pour Hugo" in page.replace(
+        "&#x27;", "'"
+    )
+    assert "12,00" in page and "4,10" not in page  # the unpaid childcare, not the meal
     assert not TaxCertificate.objects.exists()
     assert not DocumentCounter.objects.filter(kind=TaxCertificate.KIND, last__gt=0).exists()
 

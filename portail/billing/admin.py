@@ -42,4 +42,4 @@ class CashReceiptAdmin(ReadOnlyAdmin):
 
 @admin.register(TaxCertificate)
 class TaxCertificateAdmin(ReadOnlyAdmin):
-    list_display = ["issued_in", "number", "child_name", "year", "amount"]
+    list_display = ["issued_in", "number", "child_name", "year", "amount", "replaces"]

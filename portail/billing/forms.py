@@ -66,7 +66,11 @@ class StatementForm(forms.Form):
 
 
 class TaxCertificateForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Civil year"), coerce=int)
+    year = forms.TypedChoiceField(
+        label=_("Civil year"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Choose a civil year already over.")},
+    )
     child = forms.TypedChoiceField(label=_("Child"), coerce=int)
 
     def __init__(self, *args, household=None, years=(), **kwargs):

@@ -224,7 +224,9 @@ class CashReceipt(models.Model):
 
 
 class TaxCertificate(models.Model):
-    """« Attestation fiscale »: childcare charged in a civil year for a child under 6."""
+    """« Attestation fiscale »: childcare actually paid in a civil year for a child under 6 on
+    1 January (CGI art. 200 quater B; rule in docs/billing.md). Insert-only: a correction
+    gives a new certificate that `replaces` the previous one."""
 
     KIND = "tax"
 
@@ -239,12 +241,24 @@ class TaxCertificate(models.Model):
     payer_address = models.TextField(blank=True)
     child_name = models.CharField(max_length=255)
     child_birth_date = models.DateField()
-    amount = MoneyField()
-    lines = models.JSONField(default=list, help_text="[[activity name, amount], ...]")
+    amount = MoneyField(help_text="Paid in the year: its own debits and earlier ones.")
+    lines = models.JSONField(
+        default=list, help_text="The year's debits paid in the year: [[activity, amount], ...]"
+    )
+    earlier_lines = models.JSONField(
+        default=list,
+        help_text="Earlier years' debits paid in the year: [[year, activity, amount], ...]",
+    )
+    unpaid = MoneyField(
+        default=ZERO, help_text="The year's eligible debits not paid on 31 December."
+    )
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
     issued_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        ordering = ["-issued_at"]
+        ordering = ["-issued_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["issued_in", "number"], name="taxcert_unique_number")
         ]
@@ -256,3 +270,19 @@ class TaxCertificate(models.Model):
     @property
     def reference(self) -> str:
         return f"AF-{self.issued_in}-{self.number:05d}"
+
+    @property
+    def replacement(self):
+        """The certificate that replaced this one after a correction, if any (derived)."""
+        try:
+            return self.replaced_by
+        except TaxCertificate.DoesNotExist:
+            return None
+
+    def same_figures(self, figures) -> bool:
+        return (
+            self.amount == figures.amount
+            and self.lines == figures.stored_lines()
+            and self.earlier_lines == figures.stored_earlier_lines()
+            and self.unpaid == figures.unpaid
+        )

@@ -2,11 +2,12 @@
 town's letterhead."""
 
 import contextlib
+import datetime
 import io
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -17,6 +18,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portail.core import clock
+from portail.core.dates import long_date
 from portail.core.models import TownSettings
 from portail.core.money import NNBSP, format_eur
 
@@ -78,15 +80,16 @@ def _build(title: str, story: list) -> bytes:
     return buffer.getvalue()
 
 
-def _signature(town) -> list:
+def _signature(town, day=None, signatory=None) -> list:
+    """« Fait à Viry, le 1er février 2027. », who signs, room for the stamp."""
     return [
         Spacer(1, 10 * mm),
         _p(
             _("Issued in %(town)s on %(date)s.")
-            % {"town": town.town_name, "date": date_format(clock.today(), "j F Y")}
+            % {"town": town.town_name, "date": long_date(day or clock.today())}
         ),
         Spacer(1, 4 * mm),
-        _p(settings.BILLING_SIGNATORY, "Heading4"),
+        *[_p(line, "Heading4") for line in (signatory or [settings.BILLING_SIGNATORY]) if line],
         _p(_("Signature and stamp")),
         Spacer(1, 20 * mm),
     ]
@@ -120,40 +123,110 @@ def cash_receipt(receipt) -> bytes:
         return _build(title, story)
 
 
+def _legal_identity(town) -> list:
+    """Who certifies: the town's legal name and SIRET (its address is in the letterhead)."""
+    lines = [town.legal_name]
+    if town.siret:
+        lines.append(_("SIRET: %(siret)s") % {"siret": town.siret})
+    return [_p("\n".join(lines)), Spacer(1, 4 * mm)]
+
+
 def tax_certificate(cert) -> bytes:
+    """The certificate of amounts actually paid (CGI art. 200 quater B), as issued: same
+    figures, number and date of issue every time it is downloaded."""
     town = TownSettings.current()
+    issued_on = timezone.localtime(cert.issued_at, clock.PARIS).date()
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Tax certificate %(year)s") % {"year": cert.year}
-        story = _letterhead(town) + _addressee(cert.payer_name, cert.payer_address)
+        figures = {
+            "payer": cert.payer_name,
+            "child": cert.child_name,
+            "birth": long_date(cert.child_birth_date),
+            "year": cert.year,
+            "amount": eur(cert.amount),
+            "start": long_date(datetime.date(cert.year, 1, 1)),
+            "end": long_date(datetime.date(cert.year, 12, 31)),
+            "unpaid": eur(cert.unpaid),
+        }
+        story = _letterhead(town) + _legal_identity(town)
+        story += _addressee(cert.payer_name, cert.payer_address)
         story += [
             _p(title, "Title"),
             _p(_("Certificate no. %(ref)s") % {"ref": cert.reference}),
+            _p(_("Period: from %(start)s to %(end)s") % figures),
+            _p(_("Child: %(child)s, born on %(birth)s") % figures),
             Spacer(1, 4 * mm),
             _p(
                 _(
-                    "The undersigned certifies that %(payer)s paid, for the childcare of "
-                    "%(child)s, born on %(birth)s, in the civil year %(year)s, the sum of "
-                    "%(amount)s (meals excluded)."
+                    "The undersigned certifies that %(payer)s paid from %(start)s to %(end)s, "
+                    "for the childcare of %(child)s, born on %(birth)s, the sum of %(amount)s "
+                    "(meals excluded)."
                 )
-                % {
-                    "payer": cert.payer_name,
-                    "child": cert.child_name,
-                    "birth": date_format(cert.child_birth_date, "j F Y"),
-                    "year": cert.year,
-                    "amount": eur(cert.amount),
-                }
+                % figures
             ),
             Spacer(1, 4 * mm),
         ]
         rows = [[_("Activity"), _("Amount")]]
         rows += [[name, eur(amount)] for name, amount in cert.lines]
-        rows.append([_("Total"), eur(cert.amount)])
+        rows += [
+            [
+                _("%(activity)s of %(year)s, paid in %(paid)s")
+                % {"activity": name, "year": year, "paid": cert.year},
+                eur(amount),
+            ]
+            for year, name, amount in cert.earlier_lines
+        ]
+        rows.append([_("Total paid in %(year)s") % figures, eur(cert.amount)])
         story.append(_table(rows, [120 * mm, 40 * mm], money_columns=(1,)))
         story.append(Spacer(1, 4 * mm))
+        if cert.earlier_lines:
+            story.append(
+                _p(
+                    _(
+                        "The lines « paid in %(year)s » are childcare of earlier years that was "
+                        "not paid on 31 December of its year: it counts in the year it is paid."
+                    )
+                    % figures
+                )
+            )
+        if cert.unpaid:
+            story.append(
+                _p(
+                    _(
+                        "%(unpaid)s of the childcare of %(year)s was not paid on 31 December "
+                        "%(year)s: it is not included here and will be certified for the year "
+                        "it is paid."
+                    )
+                    % figures
+                )
+            )
+        if cert.replaces_id:
+            story.append(
+                _p(
+                    _("This certificate replaces certificate no. %(ref)s (correction).")
+                    % {"ref": cert.replaces.reference}
+                )
+            )
+        replacement = cert.replacement
+        if replacement:
+            story.append(
+                _p(
+                    _("Replaced by certificate no. %(ref)s: this one is no longer valid.")
+                    % {"ref": replacement.reference},
+                    "Heading4",
+                )
+            )
         story.append(
-            _p(_("To be used for the income tax credit for the childcare of young children."))
+            _p(
+                _(
+                    "Amounts actually paid for the childcare of a child under 6 on 1 January "
+                    "of the year, for the tax credit of article 200 quater B of the Code "
+                    "général des impôts."
+                )
+            )
         )
-        story += _signature(town)
+        signatory = [town.signatory_name, town.signatory_role]
+        story += _signature(town, issued_on, signatory)
         return _build(title, story)
 
 

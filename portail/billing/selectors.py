@@ -1,5 +1,6 @@
 """Reads of the prepaid account, scoped to a household."""
 
+import collections
 import dataclasses
 import datetime
 from decimal import Decimal
@@ -176,22 +177,164 @@ def statement_years(household: Household) -> list[int]:
 # --- tax certificate -------------------------------------------------------------------------
 
 
-def tax_certificate_lines(child: Child, year: int) -> list[tuple[str, Decimal]]:
-    """What was charged in `year` for the child's childcare, by activity (meals excluded).
-    Reversals carry the child, activity and day of what they correct, so they net out."""
-    rows = (
-        LedgerEntry.objects.filter(
-            child=child,
-            activity__counts_for_tax_certificate=True,
-            service_date__year=year,
-        )
-        .filter(Q(source=Source.CONSUMPTION) | Q(source=Source.REVERSAL))
-        .values("activity__name")
-        .annotate(total=Sum("amount"))
-        .order_by("activity__name")
+@dataclasses.dataclass(frozen=True)
+class Movement:
+    """What the payment allocation needs of a ledger entry."""
+
+    id: int
+    date: datetime.date
+    amount: Decimal
+    source: str
+    reverses: int | None = None
+    child: int | None = None
+    activity: str = ""
+    eligible: bool = False  # childcare that counts for the tax certificate (not a meal)
+
+
+@dataclasses.dataclass(frozen=True)
+class Portion:
+    """`amount` of `debit` paid by `credit` (None: not paid yet)."""
+
+    debit: Movement
+    credit: Movement | None
+    amount: Decimal
+
+    @property
+    def paid_in(self) -> int | None:
+        """The year this part was paid: when the later of the debit and its credit came."""
+        if self.credit is None:
+            return None
+        return max(self.debit.date, self.credit.date).year
+
+
+FAMILY_MONEY = (Source.CARD, Source.CASH)
+
+
+def _take(queue, wanted: Decimal, latest=False):
+    """Take up to `wanted` from a queue of [movement, remaining], oldest (or latest) first."""
+    while wanted and queue:
+        item = queue[-1] if latest else queue[0]
+        taken = min(wanted, item[1])
+        item[1] -= taken
+        wanted -= taken
+        if not item[1]:
+            queue.pop() if latest else queue.popleft()
+        yield item[0], taken
+
+
+def allocate_payments(movements) -> list[Portion]:
+    """First in, first out: each credit pays the oldest unpaid debits (docs/billing.md).
+
+    `movements` in ledger order. A reversed entry and its reversal are left out; money given
+    back (a negative entry other than a consumption) takes the latest credits first."""
+    ids = {m.id for m in movements}
+    removed = set()
+    for m in movements:
+        if m.source == Source.REVERSAL and m.reverses in ids:
+            removed |= {m.id, m.reverses}
+    live = [m for m in movements if m.id not in removed]
+    live.sort(key=lambda m: m.date)  # stable: recording order within a day
+    credits, unpaid, portions = collections.deque(), collections.deque(), []
+    for m in live:
+        if m.amount > 0:
+            left = m.amount
+            for debit, taken in _take(unpaid, left):
+                portions.append(Portion(debit, m, taken))
+                left -= taken
+            if left:
+                credits.append([m, left])
+            continue
+        left = -m.amount
+        if m.source == Source.CONSUMPTION:
+            for credit, taken in _take(credits, left):
+                portions.append(Portion(m, credit, taken))
+                left -= taken
+        else:  # money given back: what is still on the account is the latest credits'
+            for _credit, taken in _take(credits, left, latest=True):
+                left -= taken
+        if left:
+            unpaid.append([m, left])
+    portions += [Portion(debit, None, left) for debit, left in unpaid]
+    return portions
+
+
+@dataclasses.dataclass
+class CertificateFigures:
+    year: int
+    lines: list  # [(activity, amount)]: the year's debits paid in the year
+    earlier: list  # [(year, activity, amount)]: earlier debits paid in the year
+    unpaid: Decimal  # the year's debits not paid on 31 December
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((a for _n, a in self.lines), ZERO) + sum((a for *_k, a in self.earlier), ZERO)
+
+    def stored_lines(self) -> list:
+        return [[name, str(amount)] for name, amount in self.lines]
+
+    def stored_earlier_lines(self) -> list:
+        return [[year, name, str(amount)] for year, name, amount in self.earlier]
+
+
+def certificate_figures(portions, child_id: int, year: int) -> CertificateFigures:
+    """The family's money paid in `year` for the child's eligible debits (pure)."""
+    lines, earlier, unpaid = collections.Counter(), collections.Counter(), ZERO
+    for portion in portions:
+        debit = portion.debit
+        if not (debit.eligible and debit.child == child_id):
+            continue
+        if debit.date.year == year and (portion.paid_in is None or portion.paid_in > year):
+            unpaid += portion.amount
+        if portion.paid_in != year or portion.credit.source not in FAMILY_MONEY:
+            continue  # paid another year, or by the town's money
+        if debit.date.year == year:
+            lines[debit.activity] += portion.amount
+        else:
+            earlier[debit.date.year, debit.activity] += portion.amount
+    return CertificateFigures(
+        year,
+        sorted(
+            ((n, to_money(a)) for n, a in lines.items() if a), key=lambda line: line[0].casefold()
+        ),
+        sorted((y, name, to_money(a)) for (y, name), a in earlier.items() if a),
+        to_money(unpaid),
     )
-    totals = [(r["activity__name"], -to_money(r["total"] or ZERO)) for r in rows]
-    return [(name, total) for name, total in totals if total]
+
+
+def tax_certificate_figures(household: Household, child: Child, year: int) -> CertificateFigures:
+    """One query: the household's entries up to 31 December of `year`, and the reversals of
+    those entries recorded later (a reversal removes its entry wherever it is dated)."""
+    end = datetime.date(year, 12, 31)
+    rows = (
+        LedgerEntry.objects.filter(account__household=household)
+        .filter(Q(date__lte=end) | Q(source=Source.REVERSAL, reverses__date__lte=end))
+        .order_by("created_at", "pk")
+        .values_list(
+            "pk",
+            "date",
+            "amount",
+            "source",
+            "reverses_id",
+            "child_id",
+            "activity__name",
+            "activity__counts_for_tax_certificate",
+        )
+    )
+    movements = [
+        Movement(pk, date, to_money(amount), source, reverses, child_id, name or "", bool(tax))
+        for pk, date, amount, source, reverses, child_id, name, tax in rows
+    ]
+    return certificate_figures(allocate_payments(movements), child.pk, year)
+
+
+def tax_certificate_years(household: Household) -> list[int]:
+    """Civil years already over in which the account had entries, newest first: the
+    certificate of a year can be asked from 1 January of the next one."""
+    first_of_year = datetime.date(clock.today().year, 1, 1)
+    days = LedgerEntry.objects.filter(account__household=household, date__lt=first_of_year).dates(
+        "date", "year", order="DESC"
+    )
+    return [day.year for day in days]
 
 
 def tax_certificate_choices(household: Household, year: int) -> list[dict]:

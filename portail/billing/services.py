@@ -495,39 +495,46 @@ def tax_certificate_eligible(child: Child, year: int) -> bool:
     return child.birth_date >= datetime.date(year - 6, 1, 1)
 
 
+def tax_certificate_year_over(year: int) -> bool:
+    """A certificate covers a civil year already over (asked from 1 January of the next)."""
+    return year < clock.today().year
+
+
 @transaction.atomic
-def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxCertificate:
-    """Issue (or give again, when nothing changed) the certificate of a child for a year."""
-    from portail.billing.selectors import tax_certificate_lines
+def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxCertificate | None:
+    """The child's certificate of amounts actually paid in a civil year (docs/billing.md):
+    the last one when its figures are unchanged, else a new number that `replaces` it.
+    None when nothing eligible was paid: no certificate, no number used."""
+    from portail.billing.selectors import tax_certificate_figures
 
     if child.household_id != household.pk:
         raise BillingError(_("Unknown child."))
+    if not tax_certificate_year_over(year):
+        raise BillingError(_("The certificate of a year can be asked once the year is over."))
     if not tax_certificate_eligible(child, year):
         raise BillingError(_("The tax certificate is issued only for children under 6."))
-    _locked_account(household)
-    lines = tax_certificate_lines(child, year)
-    total = sum((amount for _name, amount in lines), ZERO)
-    stored_lines = [[name, str(amount)] for name, amount in lines]
-    name, address = payer_of(household)
+    _locked_account(household)  # one issue at a time per household: numbers stay gap-free
+    figures = tax_certificate_figures(household, child, year)
     last = TaxCertificate.objects.filter(household=household, child=child, year=year).first()
-    if (
-        last
-        and last.amount == total
-        and last.lines == stored_lines
-        and (last.payer_name, last.payer_address) == (name, address)
-    ):
+    if last and last.same_figures(figures):
         return last
-    today = clock.today()
+    if figures.amount == ZERO:
+        return None
+    name, address = payer_of(household)
+    issued_in = clock.today().year
     return TaxCertificate.objects.create(
         household=household,
         child=child,
         year=year,
-        issued_in=today.year,
-        number=next_number(TaxCertificate.KIND, today.year),
+        issued_in=issued_in,
+        number=next_number(TaxCertificate.KIND, issued_in),
         payer_name=name,
         payer_address=address,
         child_name=f"{child.first_name} {child.last_name}",
         child_birth_date=child.birth_date,
-        amount=total,
-        lines=stored_lines,
+        amount=figures.amount,
+        lines=figures.stored_lines(),
+        earlier_lines=figures.stored_earlier_lines(),
+        unpaid=figures.unpaid,
+        replaces=last,
     )

@@ -1,3 +1,5 @@
+import datetime
+
 import eopayment
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -140,33 +142,31 @@ def receipt_pdf(request, pk):
 # --- tax certificate -------------------------------------------------------------------------
 
 
-def _certificate_years(household):
-    """The last four civil years, and any older one with entries."""
-    years = selectors.statement_years(household)
-    this_year = clock.today().year
-    return sorted(set(years) | set(range(this_year - 3, this_year + 1)), reverse=True)
-
-
 @household_required
 def tax_certificate(request):
     household = request.household
-    years = _certificate_years(household)
+    years = selectors.tax_certificate_years(household)
+    if request.method == "POST":
+        child = request.POST.get("child", "")
+        if child.isdigit() and not household.children.filter(pk=child).exists():
+            raise Http404  # another family's child
     data = request.POST if request.method == "POST" else None
-    initial = {"year": request.GET.get("year") or years[0]}
+    initial = {"year": request.GET.get("year") or (years[0] if years else None)}
     form = forms.TaxCertificateForm(data, household=household, years=years, initial=initial)
+    nothing_paid = None
     if request.method == "POST" and form.is_valid():
-        cert = services.issue_tax_certificate(
-            household, form.cleaned_data["child_obj"], form.cleaned_data["year"]
-        )
-        return _pdf(
-            pdf.tax_certificate(cert), f"attestation-fiscale-{cert.year}-{cert.reference}.pdf"
-        )
+        child, year = form.cleaned_data["child_obj"], form.cleaned_data["year"]
+        cert = services.issue_tax_certificate(household, child, year)
+        if cert is not None:
+            return _certificate_pdf(cert)
+        unpaid = selectors.tax_certificate_figures(household, child, year).unpaid
+        nothing_paid = {"child": child, "year": year, "unpaid": unpaid}
     try:
         year = int(form["year"].value())
     except (TypeError, ValueError):
-        year = years[0]
+        year = None
     if year not in years:
-        year = years[0]
+        year = years[0] if years else None
     return render(
         request,
         "billing/tax_certificate.html",
@@ -174,18 +174,28 @@ def tax_certificate(request):
             "form": form,
             "year": year,
             "years": years,
-            "choices": selectors.tax_certificate_choices(household, year),
-            "certificates": TaxCertificate.objects.filter(household=household),
+            "next_year_start": datetime.date(clock.today().year + 1, 1, 1),
+            "nothing_paid": nothing_paid,
+            "choices": selectors.tax_certificate_choices(household, year) if year else [],
+            "certificates": TaxCertificate.objects.filter(household=household).select_related(
+                "replaced_by", "replaces"
+            ),
             "menu": "tax",
         },
-        status=400 if form.is_bound else 200,
+        status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _certificate_pdf(cert):
+    return _pdf(pdf.tax_certificate(cert), f"attestation-fiscale-{cert.year}-{cert.reference}.pdf")
 
 
 @household_required
 def tax_certificate_pdf(request, pk):
-    cert = get_for_household(TaxCertificate, request.household, pk)
-    return _pdf(pdf.tax_certificate(cert), f"attestation-fiscale-{cert.year}-{cert.reference}.pdf")
+    cert = get_for_household(
+        TaxCertificate.objects.select_related("replaced_by", "replaces"), request.household, pk
+    )
+    return _certificate_pdf(cert)
 
 
 # --- statement -------------------------------------------------------------------------------

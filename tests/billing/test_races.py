@@ -78,3 +78,34 @@ def test_concurrent_consumption_runs_debit_once():
     run_concurrently(lambda i: services.bill_consumption(day), 6)
     assert LedgerEntry.objects.filter(source="consumption").count() == 2
     assert selectors.balance_of(household) == Decimal("-5.50")
+
+
+def test_concurrent_certificate_downloads_issue_one_number_per_child():
+    import datetime
+
+    import time_machine
+
+    from portail.agenda.models import Activity
+    from portail.billing.models import TaxCertificate
+    from tests.billing.factories import make_activity
+
+    children = []
+    for _ in range(3):
+        _user, household, child = make_parent(birth_date=datetime.date(2022, 3, 1))
+        evening = make_activity(child.school, Activity.Kind.EVENING1, "1.60")
+        day = datetime.date(2026, 5, 4)
+        services.post_entry(household, Decimal("10"), "Versement", "cash", date=day)
+        services.post_entry(
+            household,
+            Decimal("-1.60"),
+            "Accueil soir",
+            "consumption",
+            date=day,
+            child=child,
+            activity=evening,
+            service_date=day,
+        )
+        children.append((household, child))
+    with time_machine.travel(datetime.datetime(2027, 1, 4, 12), tick=False):
+        run_concurrently(lambda i: services.issue_tax_certificate(*children[i % 3], 2026), 12)
+    assert sorted(TaxCertificate.objects.values_list("number", flat=True)) == [1, 2, 3]

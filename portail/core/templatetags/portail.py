@@ -23,3 +23,11 @@ def current(context, url):
         return ""
     here = request.path == url if url == "/" else request.path.startswith(url)
     return mark_safe(' aria-current="page"') if here else ""  # noqa: S308 (constant)
+
+
+@register.filter
+def long_date(value):
+    """{{ day|long_date }} -> 1er janvier 2027"""
+    from portail.core.dates import long_date as format_long_date
+
+    return format_long_date(value) if value else ""

@@ -84,6 +84,20 @@ def test_certificate_statement_and_cash_desk_pages(page):
         activity=morning,
         service_date=day,
     )
+    # The certificate covers a year already over: last year's morning care, paid that year.
+    last_year = datetime.date.today().year - 1
+    paid_day, care_day = datetime.date(last_year, 3, 2), datetime.date(last_year, 3, 3)
+    services.post_entry(household, Decimal("1.40"), "Versement", "cash", date=paid_day)
+    services.post_entry(
+        household,
+        Decimal("-1.40"),
+        services.consumption_label(morning, hugo, care_day, "booked", 1),
+        "consumption",
+        date=care_day,
+        child=hugo,
+        activity=morning,
+        service_date=care_day,
+    )
     login(page, "martin")
     page.goto("/paiements/")
     menu = page.get_by_role("navigation", name="Paiements")
@@ -91,14 +105,21 @@ def test_certificate_statement_and_cash_desk_pages(page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/attestation-fiscale/")
     assert_accessible(page)
-    page.get_by_label("Année civile").select_option("2026")
-    page.wait_for_url("**/attestation-fiscale/?year=2026")
+    assert page.get_by_label("Année civile").locator("option").all_inner_texts() == [
+        str(last_year)
+    ]  # the current year is not over
+    page.get_by_label("Année civile").select_option(str(last_year))
+    page.wait_for_url(f"**/attestation-fiscale/?year={last_year}")
     assert page.get_by_label(f"{lea.first_name} {lea.last_name}").is_disabled()
     page.get_by_label(f"Hugo {hugo.last_name}").check()
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger au format PDF").click()
-    text = pdf_text(download.value)
-    assert "Attestation fiscale 2026" in text and "1,40" in text and "Hugo" in text
+    text = " ".join(pdf_text(download.value).split())
+    assert f"Attestation fiscale {last_year}" in text and "1,40" in text and "Hugo" in text
+    assert f"du 1er janvier {last_year} au 31 décembre {last_year}" in text
+    page.goto("/paiements/attestation-fiscale/")
+    assert "AF-" in page.get_by_role("region", name="Attestations déjà délivrées").inner_text()
+    assert_accessible(page)
 
     page.get_by_role("navigation", name="Paiements").get_by_role(
         "link", name="Relevé de compte"

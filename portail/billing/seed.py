@@ -182,7 +182,8 @@ def seed(town, families: int):
             if crossed:
                 negative[household_id] = crossed
 
-    count = copy_rows(LedgerEntry, ENTRY_FIELDS, rows())
+    # No author: the seeded entries are the bank's, the cash desk's and the nightly run's.
+    count = copy_rows(LedgerEntry, [*ENTRY_FIELDS, "author_name"], (r + ("",) for r in rows()))
     copy_rows(PrepaidAccount, ["id", "household_id", "balance", "created_at"], accounts)
     copy_rows(
         Payment,

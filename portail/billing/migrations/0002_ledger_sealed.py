@@ -21,7 +21,7 @@ $$
 def seal(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, None)  # no parameters: its % are PL/pgSQL's
         for table in SEALED:
             schema_editor.execute(
                 f"CREATE TRIGGER sealed_{table} BEFORE UPDATE OR DELETE ON {table} "

@@ -288,39 +288,42 @@ def _balance_discrepancies(cursor) -> list[Discrepancy]:
 # the attendance behind it (the rules of `agenda.selectors.billable_items` and
 # `services._consumption_amount`, at today's prices); NULL when nothing is billable.
 CONSUMPTION_CHECK = """
+WITH debit AS (
+    SELECT e.id, e.account_id, h.name, e.service_date, e.amount, e.child_id, e.activity_id,
+        COALESCE(h.family_quotient, -1) AS quotient
+    FROM billing_ledgerentry e
+    JOIN billing_prepaidaccount a ON a.id = e.account_id
+    JOIN families_household h ON h.id = a.household_id
+    WHERE e.source = 'consumption'
+      AND NOT EXISTS (SELECT 1 FROM billing_ledgerentry v WHERE v.reverses_id = e.id)
+),
+price AS (  -- once per (activity, family quotient): the bracket's price, else the flat one
+    SELECT k.activity_id, k.quotient, COALESCE((
+        SELECT pb.price FROM agenda_pricebracket pb
+        WHERE pb.activity_id = k.activity_id AND k.quotient >= 0 AND pb.qf_min <= k.quotient
+          AND (pb.qf_max IS NULL OR k.quotient <= pb.qf_max)
+        ORDER BY pb.qf_min LIMIT 1
+    ), act.price) AS price, act.unbooked_surcharge
+    FROM (SELECT DISTINCT activity_id, quotient FROM debit) k
+    JOIN agenda_activity act ON act.id = k.activity_id
+)
 SELECT id, account_id, name, service_date, amount, expected, child_id, activity_id
 FROM (
-    SELECT x.*,
+    SELECT d.*,
         CASE
-            WHEN x.booking_id IS NOT NULL AND x.state = 'excused'
-                THEN ROUND(x.price * COALESCE(x.charge_ratio, 0), 2)
-            WHEN x.booking_status = 'booked' THEN x.price
-            WHEN x.state = 'present' THEN x.price + x.unbooked_surcharge
+            WHEN b.id IS NOT NULL AND t.state = 'excused'
+                THEN ROUND(p.price * COALESCE(r.charge_ratio, 0), 2)
+            WHEN b.status = 'booked' THEN p.price
+            WHEN t.state = 'present' THEN p.price + p.unbooked_surcharge
         END AS expected
-    FROM (
-        SELECT e.id, e.account_id, h.name, e.service_date, e.amount, e.child_id,
-            e.activity_id, b.id AS booking_id, b.status AS booking_status, t.state,
-            r.charge_ratio, act.unbooked_surcharge,
-            COALESCE((
-                SELECT pb.price FROM agenda_pricebracket pb
-                WHERE pb.activity_id = e.activity_id AND h.family_quotient IS NOT NULL
-                  AND pb.qf_min <= h.family_quotient
-                  AND (pb.qf_max IS NULL OR h.family_quotient <= pb.qf_max)
-                ORDER BY pb.qf_min LIMIT 1
-            ), act.price) AS price
-        FROM billing_ledgerentry e
-        JOIN billing_prepaidaccount a ON a.id = e.account_id
-        JOIN families_household h ON h.id = a.household_id
-        LEFT JOIN agenda_activity act ON act.id = e.activity_id
-        LEFT JOIN agenda_booking b ON b.child_id = e.child_id
-            AND b.activity_id = e.activity_id AND b.date = e.service_date
-        LEFT JOIN agenda_attendance t ON t.child_id = e.child_id
-            AND t.activity_id = e.activity_id AND t.date = e.service_date
-        LEFT JOIN agenda_absencereason r ON r.id = t.absence_reason_id
-        WHERE e.source = 'consumption'
-          AND NOT EXISTS (SELECT 1 FROM billing_ledgerentry v WHERE v.reverses_id = e.id)
-    ) x
-) d
+    FROM debit d
+    LEFT JOIN price p ON p.activity_id = d.activity_id AND p.quotient = d.quotient
+    LEFT JOIN agenda_booking b ON b.child_id = d.child_id
+        AND b.activity_id = d.activity_id AND b.date = d.service_date
+    LEFT JOIN agenda_attendance t ON t.child_id = d.child_id
+        AND t.activity_id = d.activity_id AND t.date = d.service_date
+    LEFT JOIN agenda_absencereason r ON r.id = t.absence_reason_id
+) x
 WHERE expected IS NULL OR ABS(-amount - expected) >= 0.005
 ORDER BY account_id, service_date, id
 """

@@ -173,7 +173,8 @@ def test_one_function_writes_the_stored_balances():
         for path in root.rglob("*.py")
         if "migrations" not in path.parts
         for line in path.read_text().splitlines()
-        if writes.search(line) and line not in allowed.splitlines()
+        if writes.search(line)
+        and line not in allowed.splitlines()
         # post_entry mirrors the new state on the caller's instance, not in the database
         and not line.strip().startswith("household.negative_balance_since =")
     ]

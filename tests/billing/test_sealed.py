@@ -131,3 +131,21 @@ def test_flush_empties_the_sealed_tables_and_keeps_the_seal():
     entry = services.record_cash_payment(household, "10", CashierFactory()).entry
     with pytest.raises(IntegrityError, match="sealed"):
         _raw("DELETE FROM billing_ledgerentry WHERE id = %s", [entry.pk])
+
+
+def test_the_administrator_cannot_delete_a_user_or_household_with_money(client):
+    from tests.factories import UserFactory
+
+    _user, household, _child = make_parent()
+    cashier = CashierFactory()
+    services.record_cash_payment(household, "15", cashier)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for url in (
+        f"/administration/accounts/user/{cashier.pk}/delete/",
+        f"/administration/families/household/{household.pk}/delete/",
+    ):
+        page = client.post(url, {"post": "yes"})
+        assert page.status_code == 200  # the protected-objects page, not a deletion
+        assert "ledger entry" in page.content.decode() or "écriture" in page.content.decode()
+    assert LedgerEntry.objects.get(source="cash").author == cashier
+    assert Household.objects.filter(pk=household.pk).exists()

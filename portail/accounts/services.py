@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -147,19 +147,35 @@ def unactivated_accounts(now: datetime.datetime):
 def purge_unactivated(now: datetime.datetime) -> int:
     """Delete accounts not activated in time, with the household created for them alone.
 
-    Idempotent: a second run finds nothing more to delete."""
+    What has money history is kept, never deleted nor unlinked from it (the ledger is sealed,
+    its foreign keys PROTECT): a user who authored a ledger entry or a receipt is deactivated
+    instead, a household with entries or payments (e.g. cash taken at the town hall before
+    the parent activated) stays, without the account. Idempotent: a second run finds nothing
+    more to delete."""
     from portail.families.models import Household
 
-    users = list(unactivated_accounts(now).select_for_update())
+    users = list(unactivated_accounts(now).filter(is_active=True).select_for_update())
     count = 0
     for user in users:
         household_ids = list(
             Household.objects.filter(adults__user=user).values_list("pk", flat=True)
         )
-        user.delete()
+        try:
+            with transaction.atomic():
+                user.delete()
+        except ProtectedError:
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])
+            audit.record(None, "accounts.purge_kept", user, reason="money history")
+            continue
         # The household was made with the account; delete it unless someone else holds it.
         for household in Household.objects.filter(pk__in=household_ids):
             if not household.adults.exclude(user=None).exists():
-                household.delete()
+                try:
+                    with transaction.atomic():
+                        household.delete()
+                except ProtectedError:
+                    audit.record(None, "accounts.purge_kept", household, reason="money history")
         count += 1
     return count

@@ -24,7 +24,7 @@ class PrepaidAccountAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ["date", "account", "label", "amount", "source", "author"]
+    list_display = ["date", "account", "label", "amount", "source", "author_name"]
     list_filter = ["source"]
     search_fields = ["label", "account__household__name"]
 

@@ -214,7 +214,7 @@ def export(request):
                 str(e.child) if e.child else "",
                 e.activity.name if e.activity else "",
                 e.service_date.isoformat() if e.service_date else "",
-                e.author.get_username() if e.author else "",
+                e.author_name,
                 e.reason,
                 e.pk,
                 e.reverses_id or "",

@@ -1,21 +1,17 @@
-"""The demo parent's prepaid account: a card top-up, a cash payment at the town hall and four
-weeks of consumption debits of Léa and Hugo (Hugo, born 2021, gets a tax certificate)."""
+"""The demo parent's prepaid account: a card top-up four weeks ago, the consumption of Léa and
+Hugo billed by the nightly run from the agenda's demo bookings, and a cash payment at the town
+hall today (Hugo, born 2021, gets a tax certificate)."""
 
 import datetime
 import uuid
 from decimal import Decimal
 
-from portail.agenda.models import Activity, Closure
+from django.utils import timezone
+
 from portail.billing import services
 from portail.billing.models import LedgerEntry, Payment
 from portail.core import clock
 from portail.families.models import Household
-
-# child first name -> activity kinds consumed, by weekday
-PLAN = {
-    "Léa": {0: ["lunch"], 1: ["lunch"], 3: ["lunch"], 4: ["lunch"]},
-    "Hugo": {0: ["morning", "lunch", "evening1"], 3: ["morning", "lunch", "evening1"]},
-}
 
 
 def load(stdout):
@@ -31,16 +27,19 @@ def load(stdout):
     cashier = User.objects.filter(username="demo.regie").first()
     today = clock.today()
     start = today - datetime.timedelta(days=28)
+    paid_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time(18, 12)))
 
+    # The top-up, its payment and its entry all dated the day the parent paid.
     payment = Payment.objects.create(
         id=uuid.uuid5(uuid.NAMESPACE_URL, "demo-topup-martin"),
         household=household,
-        amount=Decimal("80.00"),
+        amount=Decimal("100.00"),
         status=Payment.Status.PAID,
         backend="simulator",
         transaction_id="demo-martin-1",
         created_by=parent,
-        settled_at=clock.now(),
+        created_at=paid_at,
+        settled_at=paid_at,
     )
     payment.entry = services.post_entry(
         household,
@@ -49,33 +48,20 @@ def load(stdout):
         "card",
         author=parent,
         date=start,
+        created_at=paid_at,
     )
     payment.save(update_fields=["entry"])
 
-    closed = set(
-        Closure.objects.filter(date__gte=start, date__lt=today).values_list("date", flat=True)
-    )
+    # The nightly run of each past day bills what the agenda's demo booked: every debit has
+    # its booking, at the rules' amount.
+    debits = 0
     day = start + datetime.timedelta(days=1)
     while day < today:
-        if day.weekday() < 5 and day not in closed:
-            for child in household.children.all():
-                for kind in PLAN.get(child.first_name, {}).get(day.weekday(), []):
-                    activity = Activity.objects.filter(school=child.school, kind=kind).first()
-                    if activity is None:
-                        continue
-                    price = activity.price_for(household)
-                    services.post_entry(
-                        household,
-                        -price,
-                        services.consumption_label(activity, child, day, "booked", 1),
-                        "consumption",
-                        date=day,
-                        child=child,
-                        activity=activity,
-                        service_date=day,
-                    )
+        debits += services.bill_consumption(day)
         day += datetime.timedelta(days=1)
     if cashier:
         services.record_cash_payment(household, Decimal("50.00"), cashier)
     account.refresh_from_db()
-    stdout.write(f"Billing: history of {household} written, balance {account.balance}.")
+    stdout.write(
+        f"Billing: history of {household} written ({debits} debits), balance {account.balance}."
+    )

@@ -14,10 +14,13 @@ from portail.families.models import Child, Household
 
 class PrepaidAccount(models.Model):
     """One per household. `balance` is a cache of the sum of the entries, moved only by
-    `services.post_entry` under a row lock in the same transaction as the entry."""
+    `services.move_balances` under a row lock in the same transaction as the entries.
+
+    An account without entries goes with its household; one with entries protects it (the
+    entries' PROTECT), so a household with money history is never deleted."""
 
     household = models.OneToOneField(
-        Household, on_delete=models.PROTECT, related_name="prepaid_account"
+        Household, on_delete=models.CASCADE, related_name="prepaid_account"
     )
     balance = MoneyField(_("balance"), default=ZERO)
     created_at = models.DateTimeField(default=clock.now)
@@ -28,6 +31,11 @@ class PrepaidAccount(models.Model):
 
     def __str__(self):
         return str(self.household)
+
+
+def author_display_name(user) -> str:
+    """The name copied on a sealed record: full name, else the sign-in name."""
+    return (user.get_full_name() or user.get_username())[:255]
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -41,7 +49,8 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class LedgerEntry(models.Model):
-    """One movement of a prepaid account: positive credits, negative debits. Never edited."""
+    """One movement of a prepaid account: positive credits, negative debits. Never edited nor
+    deleted: refused here, by the queryset, and by database triggers (migration 0002)."""
 
     class Source(models.TextChoices):
         CARD = "card", _("Card payment")
@@ -58,14 +67,17 @@ class LedgerEntry(models.Model):
     amount = MoneyField(_("amount"))
     label = models.CharField(_("label"), max_length=255)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    # PROTECT: a user who wrote entries is deactivated and anonymised, never deleted; the
+    # name is also copied at insert, so the entry says who made it whatever becomes of the user.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("author"),
     )
+    author_name = models.CharField(_("author's name"), max_length=255, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
@@ -102,6 +114,8 @@ class LedgerEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise PermissionError("ledger entries are append-only")
+        if self.author is not None and not self.author_name:
+            self.author_name = author_display_name(self.author)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -206,7 +220,7 @@ class CashReceipt(models.Model):
     amount = MoneyField()
     issued_at = models.DateTimeField(default=clock.now)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

@@ -3,8 +3,9 @@
 Each household tops up by card (with its paid Payment) or, for some, in cash at the town hall
 (with a numbered receipt), and is debited for every booking of the past school days, as the
 nightly run would have done, except the last school day: that one is left for tonight's run
-(`bench/measures.py::consumption_run`). The stored balance is the sum of the entries, and a
-household whose balance is negative has `negative_balance_since` set to the day it crossed.
+(`bench/measures.py::consumption_run`). The stored balance is moved by the sum of the entries
+through `services.move_balances`, and a household whose balance is negative has
+`negative_balance_since` set to the day it crossed.
 """
 
 import datetime
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portail.agenda.models import Activity
+from portail.agenda.selectors import BillableItem
 from portail.backoffice.seeding import analyze, copy_rows, max_id, reset_sequences
 from portail.billing.models import (
     CashReceipt,
@@ -25,7 +27,8 @@ from portail.billing.models import (
     Payment,
     PrepaidAccount,
 )
-from portail.billing.services import _consumption_labeler
+from portail.billing.services import _consumption_amount, _consumption_labeler, move_balances
+from portail.core.money import ZERO
 from portail.families.models import Child, Household
 
 ENTRY_FIELDS = [
@@ -43,6 +46,9 @@ ENTRY_FIELDS = [
 ]
 
 
+BOOKED = BillableItem(0, 0, 0, None, "booked", Decimal(1))
+
+
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -57,7 +63,10 @@ def seed(town, families: int):
     tonight = past[-1] if past else None  # left unbilled for the nightly run
     billed_days = [d for d in past if d != tonight]
 
-    activities = {a.pk: a for a in Activity.objects.all()}
+    activities = {a.pk: a for a in Activity.objects.prefetch_related("price_brackets")}
+    quotients = dict(
+        Household.objects.filter(pk__in=households).values_list("pk", "family_quotient")
+    )
     first_names = dict(
         Child.objects.filter(pk__in=[c[0] for c in town.children]).values_list("pk", "first_name")
     )
@@ -70,8 +79,12 @@ def seed(town, families: int):
 
     # Debits per household and day, from the agenda's habits.
     debits = defaultdict(list)  # household -> [(day, child, activity, amount)]
+    prices = {}
     for child_id, household_id, activity_id, days in town.habits:
-        price = activities[activity_id].price
+        # The household's price, as the consumption run computes it (family-quotient bracket).
+        price = _consumption_amount(
+            activities[activity_id], quotients[household_id], BOOKED, prices
+        )
         for day in days:
             if day >= today or day == tonight:
                 break
@@ -87,7 +100,7 @@ def seed(town, families: int):
     )
     topup_days = [d for d in topup_days if d < today] or [today]
 
-    accounts, payments, receipts, negative = [], [], [], defaultdict(list)
+    accounts, payments, receipts, negative, balances = [], [], [], {}, {}
 
     def rows():
         nonlocal entry_id, account_id
@@ -164,11 +177,13 @@ def seed(town, families: int):
                     crossed = day
                 elif balance >= 0:
                     crossed = None
-            accounts.append((account_id, household_id, balance, _at(start, 8)))
+            accounts.append((account_id, household_id, ZERO, _at(start, 8)))
+            balances[account_id] = (household_id, balance)
             if crossed:
-                negative[crossed].append(household_id)
+                negative[household_id] = crossed
 
-    count = copy_rows(LedgerEntry, ENTRY_FIELDS, rows())
+    # No author: the seeded entries are the bank's, the cash desk's and the nightly run's.
+    count = copy_rows(LedgerEntry, [*ENTRY_FIELDS, "author_name"], (r + ("",) for r in rows()))
     copy_rows(PrepaidAccount, ["id", "household_id", "balance", "created_at"], accounts)
     copy_rows(
         Payment,
@@ -207,8 +222,15 @@ def seed(town, families: int):
         DocumentCounter.objects.update_or_create(
             kind=CashReceipt.KIND, year=year, defaults={"last": last}
         )
-    for day, ids in negative.items():
-        Household.objects.filter(pk__in=ids).update(negative_balance_since=day)
+    # The accounts are created empty and moved by the sum of their entries, through the one
+    # function that moves a balance (and dates a negative one from the day it crossed).
+    move_balances(
+        {
+            PrepaidAccount(pk=pk, household_id=household_id, balance=ZERO): balance
+            for pk, (household_id, balance) in balances.items()
+        },
+        crossed_on=negative,
+    )
     reset_sequences(LedgerEntry, PrepaidAccount, CashReceipt)
     from portail.accounts.models import User
     from portail.agenda.models import Booking
@@ -216,5 +238,5 @@ def seed(town, families: int):
     analyze(User, Household, Child, Booking, LedgerEntry, PrepaidAccount, Payment, CashReceipt)
     town.step(
         f"{count} ledger entries ({len(payments)} card payments, {len(receipts)} cash receipts), "
-        f"{sum(len(v) for v in negative.values())} negative accounts"
+        f"{len(negative)} negative accounts"
     )

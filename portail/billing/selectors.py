@@ -344,3 +344,178 @@ def tax_certificate_choices(household: Household, year: int) -> list[dict]:
         {"child": child, "eligible": tax_certificate_eligible(child, year)}
         for child in household.children.all()
     ]
+
+
+# --- the ledger check (`manage.py check_ledger`) -----------------------------------------------
+
+SEALED_TABLES = ("billing_ledgerentry", "billing_cashreceipt", "billing_taxcertificate")
+
+
+@dataclasses.dataclass
+class Discrepancy:
+    account_id: int | None
+    household: str
+    problem: str
+
+    def __str__(self):
+        where = f"account {self.account_id}" if self.account_id else "database"
+        return (
+            f"{where} ({self.household}): {self.problem}"
+            if self.household
+            else (f"{where}: {self.problem}")
+        )
+
+
+def _money(value) -> Decimal:
+    # SQLite returns decimals as floats: back to cents through their text.
+    return to_money(str(value)) if value is not None else ZERO
+
+
+def ledger_check() -> tuple[int, list[Discrepancy]]:
+    """Compare every stored balance with the sum of its entries, every consumption debit with
+    the booking or attendance it bills, and check the seal is in place.
+
+    A handful of aggregate queries, whatever the size of the town: the database sums and joins,
+    Python only formats what differs. Returns (accounts checked, discrepancies)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM billing_prepaidaccount")
+        checked = cursor.fetchone()[0]
+        found = _balance_discrepancies(cursor)
+        found += _consumption_discrepancies(cursor)
+        found += _seal_discrepancies(cursor, connection.vendor)
+    return checked, found
+
+
+def _balance_discrepancies(cursor) -> list[Discrepancy]:
+    cursor.execute(
+        """
+        SELECT a.id, h.name, a.balance, COALESCE(s.total, 0), h.negative_balance_since
+        FROM billing_prepaidaccount a
+        JOIN families_household h ON h.id = a.household_id
+        LEFT JOIN (
+            SELECT account_id, SUM(amount) AS total FROM billing_ledgerentry GROUP BY account_id
+        ) s ON s.account_id = a.id
+        WHERE ABS(a.balance - COALESCE(s.total, 0)) >= 0.005
+           OR (a.balance < 0 AND h.negative_balance_since IS NULL)
+           OR (a.balance >= 0 AND h.negative_balance_since IS NOT NULL)
+        ORDER BY a.id
+        """
+    )
+    found = []
+    for account_id, name, stored, total, since in cursor.fetchall():
+        stored, total = _money(stored), _money(total)
+        if stored != total:
+            problem = f"stored balance {stored} but its entries sum to {total}"
+        elif stored < ZERO:
+            problem = f"balance {stored} but the household is not marked negative"
+        else:
+            problem = f"balance {stored} but the household is marked negative since {since}"
+        found.append(Discrepancy(account_id, name, problem))
+    cursor.execute(
+        """
+        SELECT h.name FROM families_household h
+        WHERE h.negative_balance_since IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM billing_prepaidaccount a WHERE a.household_id = h.id)
+        """
+    )
+    found += [
+        Discrepancy(None, name, "marked negative but has no prepaid account")
+        for (name,) in cursor.fetchall()
+    ]
+    return found
+
+
+# What `services.bill_consumption` charges for (child, activity, day), from the booking and
+# the attendance behind it (the rules of `agenda.selectors.billable_items` and
+# `services._consumption_amount`, at today's prices); NULL when nothing is billable.
+CONSUMPTION_CHECK = """
+WITH debit AS (
+    SELECT e.id, e.account_id, h.name, e.service_date, e.amount, e.child_id, e.activity_id,
+        COALESCE(h.family_quotient, -1) AS quotient
+    FROM billing_ledgerentry e
+    JOIN billing_prepaidaccount a ON a.id = e.account_id
+    JOIN families_household h ON h.id = a.household_id
+    WHERE e.source = 'consumption'
+      AND NOT EXISTS (SELECT 1 FROM billing_ledgerentry v WHERE v.reverses_id = e.id)
+),
+price AS (  -- once per (activity, family quotient): the bracket's price, else the flat one
+    SELECT k.activity_id, k.quotient, COALESCE((
+        SELECT pb.price FROM agenda_pricebracket pb
+        WHERE pb.activity_id = k.activity_id AND k.quotient >= 0 AND pb.qf_min <= k.quotient
+          AND (pb.qf_max IS NULL OR k.quotient <= pb.qf_max)
+        ORDER BY pb.qf_min LIMIT 1
+    ), act.price) AS price, act.unbooked_surcharge
+    FROM (SELECT DISTINCT activity_id, quotient FROM debit) k
+    JOIN agenda_activity act ON act.id = k.activity_id
+)
+SELECT id, account_id, name, service_date, amount, expected, child_id, activity_id
+FROM (
+    SELECT d.*,
+        CASE
+            WHEN b.id IS NOT NULL AND t.state = 'excused'
+                THEN ROUND(p.price * COALESCE(r.charge_ratio, 0), 2)
+            WHEN b.status = 'booked' THEN p.price
+            WHEN t.state = 'present' THEN p.price + p.unbooked_surcharge
+        END AS expected
+    FROM debit d
+    LEFT JOIN price p ON p.activity_id = d.activity_id AND p.quotient = d.quotient
+    LEFT JOIN agenda_booking b ON b.child_id = d.child_id
+        AND b.activity_id = d.activity_id AND b.date = d.service_date
+    LEFT JOIN agenda_attendance t ON t.child_id = d.child_id
+        AND t.activity_id = d.activity_id AND t.date = d.service_date
+    LEFT JOIN agenda_absencereason r ON r.id = t.absence_reason_id
+) x
+WHERE expected IS NULL OR ABS(-amount - expected) >= 0.005
+ORDER BY account_id, service_date, id
+"""
+
+
+def _consumption_discrepancies(cursor) -> list[Discrepancy]:
+    """A consumption debit not reversed must bill a booking or attendance, at the rules' amount.
+    A reversed one was corrected by an agent, with a reason: it is not checked again."""
+    cursor.execute(CONSUMPTION_CHECK)
+    found = []
+    for (
+        entry_id,
+        account_id,
+        name,
+        day,
+        amount,
+        expected,
+        child_id,
+        activity_id,
+    ) in cursor.fetchall():
+        what = f"consumption debit #{entry_id} of {_money(amount)} (child {child_id}, "
+        what += f"activity {activity_id}, {day})"
+        if expected is None:
+            problem = f"{what} has no booking or attendance behind it"
+        else:
+            problem = f"{what} but the rules give {-_money(expected)}"
+        found.append(Discrepancy(account_id, name, problem))
+    return found
+
+
+def _seal_discrepancies(cursor, vendor: str) -> list[Discrepancy]:
+    """The triggers of migration billing 0002 are in place (a table rebuilt by a later SQLite
+    migration, or a trigger dropped or disabled by hand, would lose them)."""
+    if vendor == "postgresql":
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE 'sealed\\_%%' AND NOT t.tgisinternal AND t.tgenabled <> 'D'"
+        )
+        sealed = {table for (table,) in cursor.fetchall()}
+        missing = [t for t in SEALED_TABLES if t not in sealed]
+    elif vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {name for (name,) in cursor.fetchall()}
+        missing = [
+            t for t in SEALED_TABLES if not {f"sealed_{t}_update", f"sealed_{t}_delete"} <= names
+        ]
+    else:
+        missing = []
+    return [
+        Discrepancy(None, "", f"table {table} is not sealed (UPDATE/DELETE trigger missing)")
+        for table in missing
+    ]

@@ -1,6 +1,6 @@
-"""Every write of the prepaid account. Money never moves without a ledger entry, and an entry
-moves the cached balance and `Household.negative_balance_since` in the same transaction, under
-a lock on the account row."""
+"""Every write of the prepaid account. Money never moves without a ledger entry, and entries
+move the cached balance and `Household.negative_balance_since` through `move_balances` only, in
+the same transaction, under a lock on the account rows."""
 
 import datetime
 import logging
@@ -57,24 +57,51 @@ def post_entry(household: Household, amount, label: str, source: str, **fields) 
     if amount == ZERO:
         raise BillingError(_("An entry cannot be of zero euros."))
     account = _locked_account(household)
-    before = account.balance
     entry = LedgerEntry.objects.create(
         account=account, amount=amount, label=label[:255], source=source, **fields
     )
-    account.balance = before + amount
-    account.save(update_fields=["balance"])
-    _track_negative(household, before, account.balance, entry)
+    crossed = move_balances({account: amount})
+    if account.balance >= ZERO:
+        household.negative_balance_since = None
+    elif crossed:
+        household.negative_balance_since = clock.today()
+        _notify_negative(household, account.balance, entry)
     return entry
 
 
-def _track_negative(household, before, after, entry) -> None:
-    if after < ZERO and before >= ZERO:
-        Household.objects.filter(pk=household.pk).update(negative_balance_since=clock.today())
-        household.negative_balance_since = clock.today()
-        _notify_negative(household, after, entry)
-    elif after >= ZERO and before < ZERO:
-        Household.objects.filter(pk=household.pk).update(negative_balance_since=None)
-        household.negative_balance_since = None
+def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500) -> set[int]:
+    """THE one writer of `PrepaidAccount.balance` and `Household.negative_balance_since`.
+
+    `deltas` maps accounts, read under `select_for_update` in the caller's transaction, to the
+    sum of the entries the caller has just inserted for them. Each account's balance moves by
+    its delta; a household whose balance goes below zero gets `negative_balance_since` (the
+    day given by `crossed_on[household id]`, default today), one that is back
+    to zero or more loses it. A few statements per `chunk` accounts, whatever their number.
+    Returns the ids of the households that went below zero (the caller notifies them)."""
+    moved, below, back = [], {}, []
+    for account, delta in deltas.items():
+        before = account.balance
+        account.balance = before + to_money(delta)
+        if account.balance == before:
+            continue
+        moved.append(account)
+        if account.balance < ZERO <= before:
+            day = (crossed_on or {}).get(account.household_id) or clock.today()
+            below.setdefault(day, []).append(account.household_id)
+        elif before < ZERO <= account.balance:
+            back.append(account.household_id)
+    for start in range(0, len(moved), chunk):
+        PrepaidAccount.objects.bulk_update(moved[start : start + chunk], ["balance"])
+    for day, ids in below.items():
+        for start in range(0, len(ids), chunk):
+            Household.objects.filter(pk__in=ids[start : start + chunk]).update(
+                negative_balance_since=day
+            )
+    for start in range(0, len(back), chunk):
+        Household.objects.filter(pk__in=back[start : start + chunk]).update(
+            negative_balance_since=None
+        )
+    return {h for ids in below.values() for h in ids}
 
 
 def _notify_negative(household, balance, entry) -> None:
@@ -449,10 +476,10 @@ def _bill_batch(day, chunk, activities, children, quotients, label, prices) -> i
             child_id__in={i.child_id for items in chunk.values() for i in items},
         ).values_list("child_id", "activity_id")
     )
-    entries, moved, crossings = [], [], {}
+    entries, deltas, crossings = [], {}, {}
     for household_id, items in chunk.items():
         account = accounts[household_id]
-        before = balance = account.balance
+        balance = account.balance
         for item in items:
             key = (item.child_id, item.activity_id)
             activity = activities[item.activity_id]
@@ -474,15 +501,12 @@ def _bill_batch(day, chunk, activities, children, quotients, label, prices) -> i
             if balance >= ZERO and balance - amount < ZERO:
                 crossings[household_id] = entry  # the debit that turned it negative
             balance -= amount
-        if balance != before:
-            account.balance = balance
-            moved.append(account)
+        if balance != account.balance:
+            deltas[account] = balance - account.balance
     LedgerEntry.objects.bulk_create(entries)
-    PrepaidAccount.objects.bulk_update(moved, ["balance"])
-    if crossings:
-        today = clock.today()
-        Household.objects.filter(pk__in=crossings).update(negative_balance_since=today)
-        for household in Household.objects.filter(pk__in=crossings):
+    crossed = move_balances(deltas)
+    if crossed:
+        for household in Household.objects.filter(pk__in=crossed):
             _notify_negative(household, accounts[household.pk].balance, crossings[household.pk])
     return len(entries)
 

@@ -150,3 +150,32 @@ def test_latest_entries_show_the_same_balances_as_the_full_history(parent, cashi
         (r["entry"].pk, r["balance"]) for r in full[:2]
     ]
     assert latest[0]["balance"] == Decimal("-4.50")
+
+
+def test_one_function_writes_the_stored_balances():
+    """`services.move_balances` is the only code writing `PrepaidAccount.balance` or
+    `Household.negative_balance_since` (post_entry, the consumption run and the seed call it)."""
+    import inspect
+    import pathlib
+    import re
+
+    from portail.billing import services as billing_services
+
+    writes = re.compile(
+        r"\.balance\s*[+-]?=[^=]|update_fields=[^)]*[\"']balance[\"']"
+        r"|bulk_update\(.*[\"']balance[\"']|\.update\([^)]*\bbalance\s*="
+        r"|negative_balance_since\s*=[^=](?!\s*models\.)"
+    )
+    allowed = inspect.getsource(billing_services.move_balances)
+    root = pathlib.Path(billing_services.__file__).parents[1]
+    offending = [
+        f"{path.relative_to(root)}: {line.strip()}"
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for line in path.read_text().splitlines()
+        if writes.search(line)
+        and line not in allowed.splitlines()
+        # post_entry mirrors the new state on the caller's instance, not in the database
+        and not line.strip().startswith("household.negative_balance_since =")
+    ]
+    assert offending == []

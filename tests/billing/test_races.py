@@ -109,3 +109,48 @@ def test_concurrent_certificate_downloads_issue_one_number_per_child():
     with time_machine.travel(datetime.datetime(2027, 1, 4, 12), tick=False):
         run_concurrently(lambda i: services.issue_tax_certificate(*children[i % 3], 2026), 12)
     assert sorted(TaxCertificate.objects.values_list("number", flat=True)) == [1, 2, 3]
+
+
+def test_concurrent_writers_and_consumption_run_leave_the_ledger_clean():
+    """Cash payments, refunds and reversals posted while the nightly run bills the same
+    households (in small batches): every balance still equals its entries."""
+    import datetime
+
+    from portail.agenda.models import Activity, Booking
+    from portail.billing.selectors import ledger_check
+    from tests.billing.factories import make_activity
+
+    day = datetime.date(2026, 11, 17)
+    households = []
+    for _ in range(6):
+        _user, household, child = make_parent()
+        lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+        evening = make_activity(child.school, Activity.Kind.EVENING1, "1.60")
+        Booking.objects.create(child=child, activity=lunch, date=day)
+        Booking.objects.create(child=child, activity=evening, date=day)
+        households.append(household)
+    cashier = CashierFactory()
+    first = services.record_cash_payment(households[0], "3", cashier)
+
+    def writer(i):
+        if i == 0:
+            services.bill_consumption(day, batch=2)
+        elif i == 1:
+            services.reverse_entry(first.entry, "wrong family", cashier)
+        else:
+            for household in households:
+                if i % 2:
+                    services.record_cash_payment(household, "2", cashier)
+                else:
+                    services.record_refund(household, "1", "closed canteen", cashier)
+
+    run_concurrently(writer, 8)
+    assert LedgerEntry.objects.filter(source="consumption").count() == 12
+    checked, found = ledger_check()
+    assert (checked, found) == (6, [])
+    # 3 × 2 € and 3 × 1 € posted, 5,70 € consumed (and the 3 € reversed): 3,30 € each, in
+    # whatever order they ran (a household that went below zero meanwhile is unflagged).
+    for household in households:
+        household.refresh_from_db()
+        assert selectors.balance_of(household) == Decimal("3.30")
+        assert household.negative_balance_since is None

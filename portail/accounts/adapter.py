@@ -2,7 +2,18 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Routes allauth's mails through the portal's outbound mail queue (retried, logged)."""
+    """Routes allauth's mails through the portal's outbound mail queue (retried, logged), and
+    keys allauth's per-address rate limits on the real client behind `PROXY_COUNT` proxies."""
+
+    def get_client_ip(self, request):
+        from django.core.exceptions import PermissionDenied
+
+        from portail.core.network import client_ip
+
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_mail(self, template_prefix, email, context):
         from portail.messaging.services import send_email_message

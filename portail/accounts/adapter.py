@@ -15,6 +15,13 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied("Unable to determine client IP address")
         return ip
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # The old address is told of an e-mail change by our own mail, which carries the link
+        # that cancels it (accounts.services.record_email_change).
+        if template_prefix == "account/email/email_changed":
+            return
+        super().send_notification_mail(template_prefix, user, context, email)
+
     def send_mail(self, template_prefix, email, context):
         from portail.messaging.services import send_email_message
 

@@ -163,8 +163,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ADMIN = True
 AXES_VERBOSE = False
-PROXY_COUNT = env.int("PROXY_COUNT", default=0)  # see core.network.client_ip
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+# Proxies in front of the app: the client's address is read by core.network.client_ip, and
+# axes (here) and allauth's rate limits (AccountAdapter.get_client_ip) key on it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portail.core.network.client_ip"
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout

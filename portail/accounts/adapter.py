@@ -2,7 +2,25 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Routes allauth's mails through the portal's outbound mail queue (retried, logged)."""
+    """Routes allauth's mails through the portal's outbound mail queue (retried, logged), and
+    keys allauth's per-address rate limits on the real client behind `PROXY_COUNT` proxies."""
+
+    def get_client_ip(self, request):
+        from django.core.exceptions import PermissionDenied
+
+        from portail.core.network import client_ip
+
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # The old address is told of an e-mail change by our own mail, which carries the link
+        # that cancels it (accounts.services.record_email_change).
+        if template_prefix == "account/email/email_changed":
+            return
+        super().send_notification_mail(template_prefix, user, context, email)
 
     def send_mail(self, template_prefix, email, context):
         from portail.messaging.services import send_email_message

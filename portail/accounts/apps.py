@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from allauth.account.signals import password_reset
+        from allauth.account.signals import email_changed, password_reset
 
         from portail.accounts import services
 
@@ -17,4 +17,16 @@ class AccountsConfig(AppConfig):
 
         password_reset.connect(
             unlock_after_reset, weak=False, dispatch_uid="accounts.unlock_after_reset"
+        )
+
+        def tell_old_address(sender, request, user, from_email_address, to_email_address, **kw):
+            # A confirmed change of address: the old one gets a link that cancels it.
+            if from_email_address is None or from_email_address.email == to_email_address.email:
+                return
+            services.record_email_change(
+                user, from_email_address.email, to_email_address.email, request
+            )
+
+        email_changed.connect(
+            tell_old_address, weak=False, dispatch_uid="accounts.tell_old_address"
         )

@@ -2,7 +2,7 @@
 
 from allauth.account.models import EmailAddress
 
-from portail.accounts.models import ClosureRequest, User
+from portail.accounts.models import ClosureRequest, EmailChange, User
 
 
 def export_household(household) -> dict:
@@ -20,6 +20,15 @@ def export_household(household) -> dict:
                 "email_addresses": [
                     {"email": a.email, "verified": a.verified, "primary": a.primary}
                     for a in EmailAddress.objects.filter(user=user)
+                ],
+                "email_changes": [
+                    {
+                        "old_email": c.old_email,
+                        "new_email": c.new_email,
+                        "changed_at": c.changed_at,
+                        "cancelled_at": c.cancelled_at,
+                    }
+                    for c in EmailChange.objects.filter(user=user)
                 ],
                 "closure_requests": [
                     {"requested_at": c.requested_at, "confirmed_at": c.confirmed_at}

@@ -154,7 +154,30 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         _plain(self, {"email": "email"})
 
 
-class AddEmailForm(AllauthAddEmailForm):
+class CurrentPasswordMixin:
+    """A « Mot de passe actuel » field checked against `self.user`: a stolen session alone cannot
+    change what identifies the account."""
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The current password is not correct."))
+        return password
+
+
+def current_password_field():
+    return forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class AddEmailForm(CurrentPasswordMixin, AllauthAddEmailForm):
+    """« Modifier mon adresse e-mail »: the new address and the current password."""
+
+    password = current_password_field()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("New e-mail address")
@@ -169,14 +192,11 @@ class LostIdentifierForm(forms.Form):
         _plain(self, {"email": "email"})
 
 
-class ChangeUsernameForm(forms.Form):
+class ChangeUsernameForm(CurrentPasswordMixin, forms.Form):
     """« Modifier mon identifiant »: the new identifier and the current password."""
 
     username = forms.CharField(label=_("New identifier"), max_length=150)
-    password = forms.CharField(
-        label=_("Current password"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = current_password_field()
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -190,12 +210,6 @@ class ChangeUsernameForm(forms.Form):
         if value == self.user.username:
             raise ValidationError(_("This is already your identifier."))
         return get_adapter().clean_username(value)
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError(_("The current password is not correct."))
-        return password
 
 
 class ClosureRequestForm(forms.Form):

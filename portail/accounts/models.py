@@ -84,3 +84,25 @@ class ClosureRequest(models.Model):
 
     def __str__(self):
         return self.username
+
+
+class EmailChange(models.Model):
+    """A confirmed change of the account's e-mail address, and the link mailed to the old address
+    to cancel it (within `EMAIL_CHANGE_CANCEL_DAYS`). Only the token's SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(_("previous e-mail address"))
+    new_email = models.EmailField(_("new e-mail address"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    changed_at = models.DateTimeField(_("changed at"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set when another change of the account was cancelled: this link can no longer be used.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("e-mail address change")
+        verbose_name_plural = _("e-mail address changes")
+
+    def __str__(self):
+        return f"{self.old_email} → {self.new_email}"

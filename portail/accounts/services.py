@@ -5,14 +5,17 @@ import datetime
 from allauth.account.models import EmailAddress
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portail.accounts.lockout import canonical_login
-from portail.accounts.models import ClosureRequest, User
-from portail.core import audit, clock
+from portail.accounts.models import ClosureRequest, EmailChange, User
+from portail.accounts.signals import account_closed
+from portail.core import audit, clock, tokens
 from portail.messaging.services import send_email
 
 
@@ -55,6 +58,113 @@ def change_username(user: User, new_username: str) -> User:
     return user
 
 
+# --- e-mail change and its cancellation ------------------------------------------------------
+
+
+def _absolute_url(request, path: str) -> str:
+    """`path` as a link for a mail: from the request when there is one, else from SITE_URL."""
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL.rstrip("/") + path
+
+
+EMAIL_CHANGE_CANCEL_DAYS = 7
+
+
+@transaction.atomic
+def record_email_change(user: User, old_email: str, new_email: str, request=None) -> EmailChange:
+    """The new address was confirmed and replaced `old_email`: mail the old address a link that
+    cancels the change during `EMAIL_CHANGE_CANCEL_DAYS` days."""
+    token, token_hash = tokens.new_token()
+    change = EmailChange.objects.create(
+        user=user,
+        old_email=old_email.lower(),
+        new_email=new_email.lower(),
+        token_hash=token_hash,
+        changed_at=clock.now(),
+    )
+    body = _render(
+        "accounts/email/email_changed.txt",
+        {
+            "user": user,
+            "change": change,
+            "cancel_url": _absolute_url(
+                request, reverse("accounts:cancel_email_change", args=[token])
+            ),
+            "days": EMAIL_CHANGE_CANCEL_DAYS,
+            "timestamp": clock.local_now(),
+        },
+    )
+    send_email(change.old_email, _("The e-mail address of your account has been changed"), body)
+    return change
+
+
+def email_change_for_token(token: str) -> EmailChange | None:
+    """The change a cancel link names, if that link can still be used."""
+    change = (
+        EmailChange.objects.select_related("user")
+        .filter(token_hash=tokens.hash_token(token or ""))
+        .first()
+    )
+    if change is None or not _cancellable(change):
+        return None
+    return change
+
+
+def _cancellable(change: EmailChange) -> bool:
+    deadline = change.changed_at + datetime.timedelta(days=EMAIL_CHANGE_CANCEL_DAYS)
+    return (
+        change.cancelled_at is None
+        and change.revoked_at is None
+        and change.user.is_active
+        and clock.now() < deadline
+    )
+
+
+@transaction.atomic
+def cancel_email_change(change: EmailChange) -> EmailChange:
+    """Put the old address back as the account's sign-in and contact address.
+
+    Password reset links sent meanwhile stop working (their token covers the account's
+    addresses), and every other open cancel link of the account is revoked, so whoever made
+    the change cannot undo the cancellation. Raises ValidationError when the link is no longer
+    valid or the old address now belongs to another account."""
+    user = User.objects.select_for_update().get(pk=change.user_id)
+    change = EmailChange.objects.select_for_update().select_related("user").get(pk=change.pk)
+    if not _cancellable(change):
+        raise ValidationError(_("This link is no longer valid."))
+    taken = (
+        User.objects.filter(email__iexact=change.old_email).exclude(pk=user.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=change.old_email, verified=True)
+        .exclude(user=user)
+        .exists()
+    )
+    if taken:
+        raise ValidationError(
+            _(
+                "The address %(email)s is now used by another account: contact the service "
+                "through « Contact us »."
+            )
+            % {"email": change.old_email}
+        )
+    now = clock.now()
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=change.old_email, verified=True, primary=True)
+    user.email = change.old_email
+    user.save(update_fields=["email"])
+    change.cancelled_at = now
+    change.save(update_fields=["cancelled_at"])
+    EmailChange.objects.filter(user=user, cancelled_at=None, revoked_at=None).update(revoked_at=now)
+    audit.record(
+        None,
+        "accounts.email_change_cancelled",
+        user,
+        restored=change.old_email,
+        removed=change.new_email,
+    )
+    return change
+
+
 def unlock(user: User) -> int:
     """Lift the lockout of this account, from every address (axes counters)."""
     return axes_reset(username=canonical_login(user.username)) or 0
@@ -94,10 +204,13 @@ def confirm_closure(agent: User, closure: ClosureRequest) -> ClosureRequest:
         email = user.email
         body = _render("accounts/email/closure_confirmed.txt", {"user": user})
         send_email(email, _("Your account has been closed"), body)
-        from portail.families.models import Adult
+        from portail.families.models import Adult, Household
 
+        household = Household.objects.filter(adults__user=user).first()
         Adult.objects.filter(user=user).update(user=None, email="", phone="")
         EmailAddress.objects.filter(user=user).delete()
+        # The addresses go with the rest; their cancel links stop working.
+        EmailChange.objects.filter(user=user).delete()
         user.is_active = False
         user.email = ""
         user.first_name = ""
@@ -105,6 +218,7 @@ def confirm_closure(agent: User, closure: ClosureRequest) -> ClosureRequest:
         user.username = f"closed-{user.pk}"
         user.set_unusable_password()
         user.save()
+        account_closed.send(sender=User, user=user, household=household)
     closure.confirmed_at = clock.now()
     closure.confirmed_by = agent
     closure.save(update_fields=["confirmed_at", "confirmed_by"])

@@ -17,6 +17,7 @@ urlpatterns = [
     path("profil/contacts/<int:pk>/supprimer/", views.delete_contact, name="delete_contact"),
     path("profil/options/", views.options, name="options"),
     path("profil/identifiant/", views.change_username, name="change_username"),
+    path("email/annuler/<str:token>/", views.cancel_email_change, name="cancel_email_change"),
     path("donnees/", views.my_data, name="my_data"),
     path("donnees/telecharger/", views.download_data, name="download_data"),
     path("donnees/fermeture/", views.request_closure, name="request_closure"),

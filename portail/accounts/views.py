@@ -1,6 +1,7 @@
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,6 +145,23 @@ def change_username(request):
         )
         return redirect("accounts:options")
     return render(request, "accounts/change_username.html", {"form": form})
+
+
+def cancel_email_change(request, token):
+    """The link mailed to the old address: shows the change, cancels it on POST (a mail
+    scanner following the link cancels nothing). No sign-in: the account may be in other hands."""
+    change = services.email_change_for_token(token)
+    context = {"change": change, "days": services.EMAIL_CHANGE_CANCEL_DAYS}
+    if change is None:
+        return render(request, "accounts/cancel_email_change.html", context, status=404)
+    if request.method == "POST":
+        try:
+            services.cancel_email_change(change)
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
+        else:
+            context["done"] = True
+    return render(request, "accounts/cancel_email_change.html", context)
 
 
 # --- « Mes données » (RGPD) ----------------------------------------------------------------

@@ -202,12 +202,14 @@ class Attendance(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A household's private iCalendar address. Regenerating the token revokes the old one."""
+    """A household's private iCalendar address. Regenerating the token revokes the old one;
+    switching the feed off deletes the row. Only the token's SHA-256 is stored (`core.tokens`):
+    the address is shown to the parent once, when it is made."""
 
     household = models.OneToOneField(
         Household, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -3,13 +3,15 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
 from portail.agenda import deadline
-from portail.agenda.models import Activity, Attendance, Booking
+from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed
 from portail.core import clock
+from portail.core.tokens import hash_token
+from portail.families.models import Adult
 
 
 @dataclasses.dataclass(frozen=True)
@@ -296,6 +298,21 @@ def upcoming_closures(school=None):
 
 
 # --- calendar feed -------------------------------------------------------------------------
+
+
+def household_feed(household):
+    return CalendarFeed.objects.filter(household=household).first()
+
+
+def feed_for_token(token: str):
+    """The feed a private address names, looked up by the token's hash; none once no account of
+    the household is active (closed or disabled accounts)."""
+    active = Adult.objects.filter(household=OuterRef("household"), user__is_active=True)
+    return (
+        CalendarFeed.objects.select_related("household")
+        .filter(Exists(active), token_hash=hash_token(token))
+        .first()
+    )
 
 
 def feed_bookings(household, since: datetime.date):

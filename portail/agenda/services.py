@@ -3,7 +3,6 @@ calendar feed's token. Every write runs in one transaction and locks what it dep
 
 import dataclasses
 import datetime
-import secrets
 from collections import defaultdict
 
 import holidays
@@ -22,7 +21,7 @@ from portail.agenda.models import (
     CalendarFeed,
     Closure,
 )
-from portail.core import audit, clock
+from portail.core import audit, clock, tokens
 from portail.families.models import Child, Household, School
 from portail.families.services import booking_block_reason
 from portail.messaging.services import notify_household
@@ -470,13 +469,23 @@ def declare_absence(
 
 
 @transaction.atomic
-def regenerate_feed(household: Household) -> CalendarFeed:
-    """Give the household a new private feed address; the old one stops working."""
-    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
-        household=household, defaults={"token": secrets.token_urlsafe(32)}
+def regenerate_feed(household: Household) -> tuple[CalendarFeed, str]:
+    """Give the household a new private feed address; the old one stops working.
+
+    Returns the feed and the plain token, which only the caller sees (we keep its hash)."""
+    token, token_hash = tokens.new_token()
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        household=household, defaults={"token_hash": token_hash}
     )
-    if not _created:
-        feed.token = secrets.token_urlsafe(32)
+    if not created:
+        feed.token_hash = token_hash
         feed.created_at = clock.now()
-        feed.save(update_fields=["token", "created_at"])
-    return feed
+        feed.save(update_fields=["token_hash", "created_at"])
+    return feed, token
+
+
+@transaction.atomic
+def disable_feed(household: Household) -> bool:
+    """Switch the household's feed off: its address stops working. False when there was none."""
+    deleted, _by_model = CalendarFeed.objects.filter(household=household).delete()
+    return bool(deleted)

@@ -3,18 +3,19 @@ scoping through the household, a selector or a service, a template."""
 
 import datetime
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.agenda import deadline, forms, selectors, services
-from portail.agenda.models import CalendarFeed
 from portail.core import clock
 from portail.families.scoping import get_for_household, household_required
 from portail.families.services import booking_block_reason
@@ -301,29 +302,44 @@ def summary_context(outcome, data):
 
 @household_required
 def feed_settings(request):
+    """Create, renew or switch off the private address. A new address is shown in the answer
+    to the POST only: we keep its hash, so it cannot be shown again."""
+    new_url = None
     if request.method == "POST":
-        services.regenerate_feed(request.household)
-        messages.success(request, _("A new address was created. The previous one no longer works."))
-        return redirect("agenda:feed_settings")
-    feed = CalendarFeed.objects.filter(household=request.household).first()
-    url = (
-        request.build_absolute_uri(reverse("agenda:feed", args=[feed.token])) if feed else None
-    )  # fmt: skip
-    return render(request, "agenda/feed.html", {"feed_url": url})
+        if request.POST.get("action") == "disable":
+            services.disable_feed(request.household)
+            messages.success(
+                request, _("Your calendar address is switched off: it no longer works.")
+            )
+            return redirect("agenda:feed_settings")
+        _feed, token = services.regenerate_feed(request.household)
+        new_url = request.build_absolute_uri(reverse("agenda:feed", args=[token]))
+    feed = selectors.household_feed(request.household)
+    return render(request, "agenda/feed.html", {"feed": feed, "new_url": new_url})
+
+
+def _uid_domain(request) -> str:
+    """The site's host name: booking ids of two towns' portals never collide in a calendar."""
+    return urlsplit(settings.SITE_URL).hostname or request.get_host().split(":")[0]
 
 
 def feed(request, token):
-    feed = get_object_or_404(CalendarFeed.objects.select_related("household"), token=token)
+    feed = selectors.feed_for_token(token)
+    if feed is None:
+        raise Http404
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Portail famille//agenda//FR")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _("Bookings"))
+    cal.add("x-wr-timezone", "Europe/Paris")
     since = clock.today() - datetime.timedelta(days=60)
+    last = clock.today()
     stamp = clock.now()
+    domain = _uid_domain(request)
     for booking in selectors.feed_bookings(feed.household, since):
         event = icalendar.Event()
         activity = booking.activity
-        event.add("uid", f"booking-{booking.pk}@portail-famille")
+        event.add("uid", f"booking-{booking.pk}@{domain}")
         event.add("dtstamp", stamp)
         event.add("summary", f"{booking.child.first_name} – {activity.name}")
         event.add("location", activity.school.name)
@@ -332,6 +348,9 @@ def feed(request, token):
         )
         event.add("dtend", datetime.datetime.combine(booking.date, activity.end_time, clock.PARIS))
         cal.add_component(event)
+        last = max(last, booking.date)
+    # RFC 5545: a TZID used by an event is defined by a VTIMEZONE in the calendar.
+    cal.add_missing_timezones(first_date=since, last_date=last + datetime.timedelta(days=366))
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'
     response["Cache-Control"] = "private, max-age=900"

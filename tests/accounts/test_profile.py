@@ -215,7 +215,10 @@ def test_agent_pages_refuse_parents(client, signed_in):
 def test_email_change_is_confirmed_before_replacing_the_old_one(client, signed_in):
     user, _, _ = signed_in
     old = user.email
-    client.post("/compte/email/", {"action_add": "", "email": "Nouvelle@Example.TEST"})
+    client.post(
+        "/compte/email/",
+        {"action_add": "", "email": "Nouvelle@Example.TEST", "password": PASSWORD},
+    )
     user.refresh_from_db()
     assert user.email == old
     link = next(w for w in mail.outbox[-1].body.split() if "/confirm-email/" in w)

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed, Closure
+from portail.agenda.models import Activity, Attendance, Booking, Closure
 from tests.agenda.factories import book
 from tests.factories import ChildFactory, PickupFactory, make_parent
 
@@ -134,23 +134,6 @@ def test_bulk_flow(client, frozen, family):
         reverse("agenda:bulk_save"), {**period, "action": "delete", "days": ["2026-11-30"]}
     )
     assert "1 réservation supprimée" in response.content.decode()
-
-
-def test_calendar_feed(client, frozen, family):
-    user, household, child, activities = family
-    book(child, activities[LUNCH], MONDAY)
-    client.force_login(user)
-    client.post(reverse("agenda:feed_settings"))
-    token = CalendarFeed.objects.get(household=household).token
-    assert token in client.get(reverse("agenda:feed_settings")).content.decode()
-    client.logout()
-    ics = client.get(reverse("agenda:feed", args=[token]))
-    assert ics["Content-Type"].startswith("text/calendar")
-    body = ics.content.decode()
-    assert "BEGIN:VEVENT" in body and "Restauration scolaire" in body and "20261130T1130" in body
-    client.force_login(user)
-    client.post(reverse("agenda:feed_settings"))
-    assert client.get(reverse("agenda:feed", args=[token])).status_code == 404
 
 
 def test_parents_cannot_reach_the_agents_side(client, family):

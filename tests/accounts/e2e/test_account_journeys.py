@@ -209,6 +209,7 @@ def test_profile_household_and_options(page, parent, mailbox):
     page.goto("/compte/email/")
     assert_accessible(page)
     field(page, "Nouvelle adresse e-mail").fill("Claire.Nouvelle@Example.TEST")
+    field(page, "Mot de passe actuel").fill("Nouveau-Jardin-7")
     page.get_by_role("button", name="mettre à jour").click()
     assert page.get_by_text("En attente de confirmation").is_visible()
     assert_accessible(page)

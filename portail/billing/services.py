@@ -222,7 +222,7 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
     `build_url(name, payment)` turns a URL name into an absolute URL. Returns (payment, order):
     the backend's order (kind URL, FORM or HTML, and its data)."""
     amount = check_topup_amount(amount)
-    if gateway.simulator_refused():
+    if not gateway.usable():
         raise BillingError(
             _("Online payment is not available at the moment. Please pay at the town hall.")
         )
@@ -241,18 +241,23 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
 
 def apply_bank_response(payment_id, raw: str, channel: str) -> Payment:
     """Process what the bank (or the parent's browser) sent about a payment. Idempotent: the
-    payment row is locked, a paid payment returns early, and the credit is unique per payment."""
-    try:
-        response = gateway.parse(raw)
-    except Exception as exc:  # an unreadable answer is kept, changes nothing
-        logger.warning("unreadable bank response for %s: %s", payment_id, exc)
-        response = None
+    payment row is locked, a paid payment returns early, and the credit is unique per payment.
+    Money moves only on an authenticated answer (`gateway.mismatch`); every answer is kept."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status == Payment.Status.PAID:
+        response = None  # nothing left to learn; do not ask the bank again
+    else:
+        try:
+            response = gateway.answer(payment, raw)
+        except Exception as exc:  # unreadable, or the bank unreachable: kept, changes nothing
+            logger.warning("unreadable bank response for %s: %s", payment_id, exc)
+            response = None
     return _apply(payment_id, response, raw, channel)
 
 
 def query_status(payment: Payment) -> Payment:
-    """Ask the backend about a pending payment (return page, polling), when it can say."""
-    if payment.status != Payment.Status.PENDING:
+    """Ask the backend about a payment not paid yet (return page, polling), when it can say."""
+    if payment.status == Payment.Status.PAID:
         return payment
     try:
         response = gateway.status(payment)
@@ -288,6 +293,8 @@ def _apply(payment_id, response, raw: str, channel: str) -> Payment:
         return payment  # already known: the bank and the browser both tell us
     if new_status == Payment.Status.PENDING:
         return payment
+    if payment.status == Payment.Status.CANCELLED and new_status != Payment.Status.PAID:
+        return payment  # abandoned stays abandoned, unless the bank says it was paid after all
     payment.status = new_status
     payment.bank_status = str(response.bank_status or "")[:255]
     payment.settled_at = clock.now()
@@ -301,25 +308,36 @@ def _apply(payment_id, response, raw: str, channel: str) -> Payment:
     return payment
 
 
+# How long the bank is still asked about an abandoned payment: PayFiP forgets an idop after a day.
+LATE_CHECK = datetime.timedelta(hours=24)
+
+
 def expire_pending(now=None) -> int:
-    """Pending payments: ask the bank between 5 minutes and 3 hours; after that, abandoned."""
+    """`poll_payments`: a payment with no answer from the bank after
+    BILLING_PAYMENT_TIMEOUT_MINUTES is asked to the bank (backends that can say), then marked
+    abandoned if still not settled. Abandoned payments of the last day are asked again, so a
+    payment made late is credited even if its notification is lost. Returns how many were
+    abandoned."""
     now = now or clock.now()
+    timeout = datetime.timedelta(minutes=settings.BILLING_PAYMENT_TIMEOUT_MINUTES)
     count = 0
-    pending = Payment.objects.filter(status=Payment.Status.PENDING)
-    for payment in pending.filter(created_at__lte=now - datetime.timedelta(minutes=5)):
-        payment = query_status(payment)
-        age = now - payment.created_at
-        if payment.status == Payment.Status.PENDING and age > datetime.timedelta(
-            hours=settings.BILLING_PAYMENT_EXPIRY_HOURS
-        ):
-            with transaction.atomic():
-                locked = Payment.objects.select_for_update().get(pk=payment.pk)
-                if locked.status == Payment.Status.PENDING:
-                    locked.status = Payment.Status.CANCELLED
-                    locked.bank_status = "expired"
-                    locked.settled_at = now
-                    locked.save(update_fields=["status", "bank_status", "settled_at"])
-                    count += 1
+    overdue = Payment.objects.filter(status=Payment.Status.PENDING, created_at__lte=now - timeout)
+    for payment in overdue:
+        if query_status(payment).status != Payment.Status.PENDING:
+            continue
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            if locked.status == Payment.Status.PENDING:
+                locked.status = Payment.Status.CANCELLED
+                locked.bank_status = "no answer from the bank (timeout)"
+                locked.settled_at = now
+                locked.save(update_fields=["status", "bank_status", "settled_at"])
+                count += 1
+    late = Payment.objects.filter(
+        status=Payment.Status.CANCELLED, created_at__gte=now - LATE_CHECK, entry__isnull=True
+    )
+    for payment in late:
+        query_status(payment)
     return count
 
 

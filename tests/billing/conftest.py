@@ -17,3 +17,19 @@ def other_parent(db):
 def _payment_simulator(settings):
     # Tests run with DEBUG off, where the simulator is refused; these tests use it on purpose.
     settings.PAYMENT_SIMULATOR_ENABLED = True
+
+
+@pytest.fixture
+def dgfip(tmp_path, monkeypatch, settings):
+    """PayFiP's web service (tests/billing/dgfip.py), reached by eopayment's real SOAP client."""
+    from tests.billing.dgfip import DGFiP
+
+    bank = DGFiP(tmp_path)
+    monkeypatch.setenv("HTTPS_PROXY", bank.proxy)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", bank.ca)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    settings.PAYMENT_BACKEND = "payfip_ws"
+    settings.PAYMENT_OPTIONS = {"numcli": "123456", "saisie": "W"}
+    yield bank
+    bank.stop()

@@ -310,7 +310,6 @@ BILLING_PAYMENT_TIMEOUT_MINUTES = env.int("BILLING_PAYMENT_TIMEOUT_MINUTES", def
 # Backends that post a form to the bank need its origin in the CSP `form-action` (a redirect
 # after our own form is checked against it too).
 _PAYMENT_ORIGINS = {
-    "tipi": ["https://www.payfip.gouv.fr"],
     "payfip_ws": ["https://www.payfip.gouv.fr"],
     "systempayv2": ["https://paiement.systempay.fr"],
     "payzen": ["https://secure.payzen.eu"],

@@ -29,6 +29,24 @@ def payment_backend(app_configs=None, **kwargs):
     return errors
 
 
+@checks.register("payments", deploy=True)
+def payment_backend_in_test_mode(app_configs=None, **kwargs):
+    """`check --deploy`: a bank in test mode collects no real money (and accepts test cards)."""
+    name = settings.PAYMENT_BACKEND
+    spec = gateway.BACKENDS.get(name)
+    if spec is None or spec.auth == gateway.DEVELOPMENT or not gateway.in_test_mode():
+        return []
+    option, _default, test_value = spec.test_mode
+    return [
+        checks.Warning(
+            f"PAYMENT_BACKEND={name} is in test mode ({option}={test_value}): no real money is "
+            "collected and test cards credit accounts.",
+            hint=f"Set {option} to the production value in PAYMENT_OPTIONS.",
+            id="billing.W002",
+        )
+    ]
+
+
 def refuse_unusable_backend() -> None:
     """Called by the WSGI entry point: gunicorn does not run the system checks."""
     errors = [e for e in payment_backend() if e.is_serious()]

@@ -361,3 +361,12 @@ def test_payfip_ws_abandoned_payment_paid_late_is_found_by_poll_payments(client,
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID
     assert selectors.balance_of(household) == Decimal("12.30")
+
+
+def test_check_deploy_warns_of_a_bank_in_test_mode(settings):
+    settings.PAYMENT_BACKEND = "payfip_ws"
+    settings.PAYMENT_OPTIONS = {"numcli": "123456"}  # saisie defaults to T: test
+    warnings = checks.run_checks(tags=["payments"], include_deployment_checks=True)
+    assert [w.id for w in warnings] == ["billing.W002"]
+    settings.PAYMENT_OPTIONS = {"numcli": "123456", "saisie": "W"}
+    assert not checks.run_checks(tags=["payments"], include_deployment_checks=True)

@@ -175,6 +175,8 @@ def status(payment):
     spec = BACKENDS.get(settings.PAYMENT_BACKEND)
     if spec is None or spec.auth != STATUS_QUERY or not payment.transaction_id:
         return None
+    if payment.backend != settings.PAYMENT_BACKEND:
+        return None  # started with another bank: this one does not know it
     # PayFiP's "in progress" means "abandoned" some time after the payment was created.
     return _backend().payment_status(payment.transaction_id, transaction_date=payment.created_at)
 

@@ -239,6 +239,10 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
     return payment, order
 
 
+# How long the bank is still asked about an abandoned payment: PayFiP forgets an idop after a day.
+LATE_CHECK = datetime.timedelta(hours=24)
+
+
 def apply_bank_response(payment_id, raw: str, channel: str) -> Payment:
     """Process what the bank (or the parent's browser) sent about a payment. Idempotent: the
     payment row is locked, a paid payment returns early, and the credit is unique per payment.
@@ -259,6 +263,8 @@ def query_status(payment: Payment) -> Payment:
     """Ask the backend about a payment not paid yet (return page, polling), when it can say."""
     if payment.status == Payment.Status.PAID:
         return payment
+    if payment.status != Payment.Status.PENDING and payment.created_at < clock.now() - LATE_CHECK:
+        return payment  # the bank has forgotten it by now
     try:
         response = gateway.status(payment)
     except Exception as exc:  # the bank is unreachable: try again later
@@ -308,10 +314,6 @@ def _apply(payment_id, response, raw: str, channel: str) -> Payment:
     return payment
 
 
-# How long the bank is still asked about an abandoned payment: PayFiP forgets an idop after a day.
-LATE_CHECK = datetime.timedelta(hours=24)
-
-
 def expire_pending(now=None) -> int:
     """`poll_payments`: a payment with no answer from the bank after
     BILLING_PAYMENT_TIMEOUT_MINUTES is asked to the bank (backends that can say), then marked
@@ -320,7 +322,7 @@ def expire_pending(now=None) -> int:
     abandoned."""
     now = now or clock.now()
     timeout = datetime.timedelta(minutes=settings.BILLING_PAYMENT_TIMEOUT_MINUTES)
-    count = 0
+    abandoned = []
     overdue = Payment.objects.filter(status=Payment.Status.PENDING, created_at__lte=now - timeout)
     for payment in overdue:
         if query_status(payment).status != Payment.Status.PENDING:
@@ -332,13 +334,13 @@ def expire_pending(now=None) -> int:
                 locked.bank_status = "no answer from the bank (timeout)"
                 locked.settled_at = now
                 locked.save(update_fields=["status", "bank_status", "settled_at"])
-                count += 1
+                abandoned.append(payment.pk)
     late = Payment.objects.filter(
         status=Payment.Status.CANCELLED, created_at__gte=now - LATE_CHECK, entry__isnull=True
-    )
+    ).exclude(pk__in=abandoned)  # those were just asked
     for payment in late:
         query_status(payment)
-    return count
+    return len(abandoned)
 
 
 def simulate_bank(payment: Payment, accept: bool) -> str:

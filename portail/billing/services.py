@@ -215,6 +215,12 @@ def check_topup_amount(amount) -> Decimal:
     return amount
 
 
+def _payment_unavailable() -> BillingError:
+    return BillingError(
+        _("Online payment is not available at the moment. Please pay at the town hall.")
+    )
+
+
 @transaction.atomic
 def start_topup(household: Household, amount, user, build_url) -> tuple[Payment, object]:
     """Create the payment and ask the backend where to send the parent.
@@ -223,9 +229,7 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
     the backend's order (kind URL, FORM or HTML, and its data)."""
     amount = check_topup_amount(amount)
     if not gateway.usable():
-        raise BillingError(
-            _("Online payment is not available at the moment. Please pay at the town hall.")
-        )
+        raise _payment_unavailable()
     payment = Payment.objects.create(
         household=household,
         amount=amount,
@@ -233,7 +237,11 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
         created_by=user,
         email=getattr(user, "email", "") or "",
     )
-    order = gateway.request(payment, build_url)
+    try:
+        order = gateway.request(payment, build_url)
+    except Exception as exc:  # the bank is unreachable or refuses: nothing is kept
+        logger.warning("payment request failed: %s", exc)
+        raise _payment_unavailable() from exc
     payment.transaction_id = order.transaction_id
     payment.save(update_fields=["transaction_id"])
     return payment, order

@@ -370,3 +370,13 @@ def test_check_deploy_warns_of_a_bank_in_test_mode(settings):
     assert [w.id for w in warnings] == ["billing.W002"]
     settings.PAYMENT_OPTIONS = {"numcli": "123456", "saisie": "W"}
     assert not checks.run_checks(tags=["payments"], include_deployment_checks=True)
+
+
+@pytest.mark.django_db
+def test_payfip_ws_unreachable_at_top_up_says_so_and_keeps_nothing(client, parent, dgfip):
+    user, _household, _child = parent
+    client.force_login(user)
+    dgfip.stop()
+    response = client.post("/paiements/recharger/", {"amount": "25"})
+    assert response.status_code == 400 and "en mairie" in response.content.decode()
+    assert not Payment.objects.exists()

@@ -19,12 +19,19 @@ def _payment_simulator(settings):
     settings.PAYMENT_SIMULATOR_ENABLED = True
 
 
+@pytest.fixture(scope="session")
+def dgfip_certificates(tmp_path_factory):
+    from tests.billing.dgfip import make_certificates
+
+    return make_certificates(tmp_path_factory.mktemp("dgfip"))
+
+
 @pytest.fixture
-def dgfip(tmp_path, monkeypatch, settings):
+def dgfip(dgfip_certificates, monkeypatch, settings):
     """PayFiP's web service (tests/billing/dgfip.py), reached by eopayment's real SOAP client."""
     from tests.billing.dgfip import DGFiP
 
-    bank = DGFiP(tmp_path)
+    bank = DGFiP(dgfip_certificates)
     monkeypatch.setenv("HTTPS_PROXY", bank.proxy)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", bank.ca)
     monkeypatch.delenv("NO_PROXY", raising=False)

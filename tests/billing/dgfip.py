@@ -27,7 +27,7 @@ ENVELOPE = (
 FIELDS = "dattrans exer heurtrans idOp mel montant numauto numcli objet refdet resultrans saisie"
 
 
-def _make_certificates(directory) -> tuple[str, str, str]:
+def make_certificates(directory) -> tuple[str, str, str]:
     """A CA and a certificate for www.payfip.gouv.fr signed by it (openssl from Debian)."""
 
     def run(*args):
@@ -47,8 +47,8 @@ def _make_certificates(directory) -> tuple[str, str, str]:
 class DGFiP:
     """The bank's side: payments created by `creerPaiementSecurise`, settled by the test."""
 
-    def __init__(self, tmp_path):
-        self.ca, cert, key = _make_certificates(tmp_path)
+    def __init__(self, certificates):
+        self.ca, cert, key = certificates
         self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.tls.load_cert_chain(cert, key)
         self.payments = {}  # idop -> fields of RecupererDetailPaiementSecuriseResponse

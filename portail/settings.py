@@ -306,12 +306,12 @@ BILLING_TOPUP_MAX = Decimal(env.str("BILLING_TOPUP_MAX", default="1000.00"))
 BILLING_SIGNATORY = env.str("BILLING_SIGNATORY", default="Le régisseur de recettes")
 # The built-in payment simulator credits whatever it is told: never outside development.
 PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
-# A payment never confirmed by the bank is abandoned after this many hours.
-BILLING_PAYMENT_EXPIRY_HOURS = env.int("BILLING_PAYMENT_EXPIRY_HOURS", default=3)
+# A card payment with no answer from the bank after this is asked to the bank (`poll_payments`),
+# then marked abandoned; a late authenticated answer still credits it, once.
+BILLING_PAYMENT_TIMEOUT_MINUTES = env.int("BILLING_PAYMENT_TIMEOUT_MINUTES", default=30)
 # Backends that post a form to the bank need its origin in the CSP `form-action` (a redirect
 # after our own form is checked against it too).
 _PAYMENT_ORIGINS = {
-    "tipi": ["https://www.payfip.gouv.fr"],
     "payfip_ws": ["https://www.payfip.gouv.fr"],
     "systempayv2": ["https://paiement.systempay.fr"],
     "payzen": ["https://secure.payzen.eu"],

@@ -242,6 +242,12 @@ def check_topup_amount(amount) -> Decimal:
     return amount
 
 
+def _payment_unavailable() -> BillingError:
+    return BillingError(
+        _("Online payment is not available at the moment. Please pay at the town hall.")
+    )
+
+
 @transaction.atomic
 def start_topup(household: Household, amount, user, build_url) -> tuple[Payment, object]:
     """Create the payment and ask the backend where to send the parent.
@@ -249,10 +255,8 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
     `build_url(name, payment)` turns a URL name into an absolute URL. Returns (payment, order):
     the backend's order (kind URL, FORM or HTML, and its data)."""
     amount = check_topup_amount(amount)
-    if gateway.simulator_refused():
-        raise BillingError(
-            _("Online payment is not available at the moment. Please pay at the town hall.")
-        )
+    if not gateway.usable():
+        raise _payment_unavailable()
     payment = Payment.objects.create(
         household=household,
         amount=amount,
@@ -260,27 +264,42 @@ def start_topup(household: Household, amount, user, build_url) -> tuple[Payment,
         created_by=user,
         email=getattr(user, "email", "") or "",
     )
-    order = gateway.request(payment, build_url)
+    try:
+        order = gateway.request(payment, build_url)
+    except Exception as exc:  # the bank is unreachable or refuses: nothing is kept
+        logger.warning("payment request failed: %s", exc)
+        raise _payment_unavailable() from exc
     payment.transaction_id = order.transaction_id
     payment.save(update_fields=["transaction_id"])
     return payment, order
 
 
+# How long the bank is still asked about an abandoned payment: PayFiP forgets an idop after a day.
+LATE_CHECK = datetime.timedelta(hours=24)
+
+
 def apply_bank_response(payment_id, raw: str, channel: str) -> Payment:
     """Process what the bank (or the parent's browser) sent about a payment. Idempotent: the
-    payment row is locked, a paid payment returns early, and the credit is unique per payment."""
-    try:
-        response = gateway.parse(raw)
-    except Exception as exc:  # an unreadable answer is kept, changes nothing
-        logger.warning("unreadable bank response for %s: %s", payment_id, exc)
-        response = None
+    payment row is locked, a paid payment returns early, and the credit is unique per payment.
+    Money moves only on an authenticated answer (`gateway.mismatch`); every answer is kept."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status == Payment.Status.PAID:
+        response = None  # nothing left to learn; do not ask the bank again
+    else:
+        try:
+            response = gateway.answer(payment, raw)
+        except Exception as exc:  # unreadable, or the bank unreachable: kept, changes nothing
+            logger.warning("unreadable bank response for %s: %s", payment_id, exc)
+            response = None
     return _apply(payment_id, response, raw, channel)
 
 
 def query_status(payment: Payment) -> Payment:
-    """Ask the backend about a pending payment (return page, polling), when it can say."""
-    if payment.status != Payment.Status.PENDING:
+    """Ask the backend about a payment not paid yet (return page, polling), when it can say."""
+    if payment.status == Payment.Status.PAID:
         return payment
+    if payment.status != Payment.Status.PENDING and payment.created_at < clock.now() - LATE_CHECK:
+        return payment  # the bank has forgotten it by now
     try:
         response = gateway.status(payment)
     except Exception as exc:  # the bank is unreachable: try again later
@@ -315,6 +334,8 @@ def _apply(payment_id, response, raw: str, channel: str) -> Payment:
         return payment  # already known: the bank and the browser both tell us
     if new_status == Payment.Status.PENDING:
         return payment
+    if payment.status == Payment.Status.CANCELLED and new_status != Payment.Status.PAID:
+        return payment  # abandoned stays abandoned, unless the bank says it was paid after all
     payment.status = new_status
     payment.bank_status = str(response.bank_status or "")[:255]
     payment.settled_at = clock.now()
@@ -329,25 +350,32 @@ def _apply(payment_id, response, raw: str, channel: str) -> Payment:
 
 
 def expire_pending(now=None) -> int:
-    """Pending payments: ask the bank between 5 minutes and 3 hours; after that, abandoned."""
+    """`poll_payments`: a payment with no answer from the bank after
+    BILLING_PAYMENT_TIMEOUT_MINUTES is asked to the bank (backends that can say), then marked
+    abandoned if still not settled. Abandoned payments of the last day are asked again, so a
+    payment made late is credited even if its notification is lost. Returns how many were
+    abandoned."""
     now = now or clock.now()
-    count = 0
-    pending = Payment.objects.filter(status=Payment.Status.PENDING)
-    for payment in pending.filter(created_at__lte=now - datetime.timedelta(minutes=5)):
-        payment = query_status(payment)
-        age = now - payment.created_at
-        if payment.status == Payment.Status.PENDING and age > datetime.timedelta(
-            hours=settings.BILLING_PAYMENT_EXPIRY_HOURS
-        ):
-            with transaction.atomic():
-                locked = Payment.objects.select_for_update().get(pk=payment.pk)
-                if locked.status == Payment.Status.PENDING:
-                    locked.status = Payment.Status.CANCELLED
-                    locked.bank_status = "expired"
-                    locked.settled_at = now
-                    locked.save(update_fields=["status", "bank_status", "settled_at"])
-                    count += 1
-    return count
+    timeout = datetime.timedelta(minutes=settings.BILLING_PAYMENT_TIMEOUT_MINUTES)
+    abandoned = []
+    overdue = Payment.objects.filter(status=Payment.Status.PENDING, created_at__lte=now - timeout)
+    for payment in overdue:
+        if query_status(payment).status != Payment.Status.PENDING:
+            continue
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            if locked.status == Payment.Status.PENDING:
+                locked.status = Payment.Status.CANCELLED
+                locked.bank_status = "no answer from the bank (timeout)"
+                locked.settled_at = now
+                locked.save(update_fields=["status", "bank_status", "settled_at"])
+                abandoned.append(payment.pk)
+    late = Payment.objects.filter(
+        status=Payment.Status.CANCELLED, created_at__gte=now - LATE_CHECK, entry__isnull=True
+    ).exclude(pk__in=abandoned)  # those were just asked
+    for payment in late:
+        query_status(payment)
+    return len(abandoned)
 
 
 def simulate_bank(payment: Payment, accept: bool) -> str:

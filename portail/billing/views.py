@@ -112,11 +112,8 @@ def notification(request, pk):
     get_object_or_404(Payment, pk=pk)
     raw = _bank_query(request)
     services.apply_bank_response(pk, raw, BankResponse.Channel.NOTIFICATION)
-    try:
-        content = gateway.parse(raw).return_content
-    except Exception:  # unreadable: already recorded, answer plainly
-        content = None
-    return HttpResponse(content or "OK", content_type="text/plain")
+    # The same plain answer whatever happened: a forger learns nothing (it is all recorded).
+    return HttpResponse("OK", content_type="text/plain")
 
 
 @require_http_methods(["GET", "POST"])

@@ -97,39 +97,55 @@ def test_another_familys_payment_is_404(client, parent, other_parent):
 
 
 @pytest.mark.django_db
-def test_tipi_callback_is_checked_against_our_record(parent, settings):
-    """Tipi's callback is not signed by the bank: reference and amount must match ours."""
-    _user, household, _child = parent
-    settings.PAYMENT_BACKEND = "tipi"
-    settings.PAYMENT_OPTIONS = {"numcli": "123456"}
-    payment, order = services.start_topup(
-        household, "12.30", None, lambda name, p: f"https://portail.test/{name}/{p.pk}/"
-    )
-    assert order.data.startswith("https://www.payfip.gouv.fr/")
-    assert "montant=1230" in order.data
-    ref = payment.transaction_id
-    services.apply_bank_response(payment.pk, f"refdet={ref}&resultrans=P&montant=1", "notification")
+def test_unanswered_payment_is_abandoned_after_the_timeout_then_credited_once_if_late(
+    client, parent, settings
+):
+    """Issue 11 item 6: the parent leaves the bank's page; the payment is not « en attente de la
+    banque » for ever, and if the bank's confirmation comes late it is still credited once."""
+    import datetime
+
+    import time_machine
+    from django.core.management import call_command
+
+    user, household, _child = parent
+    client.force_login(user)
+    payment, _location = start(client, "10")
+    settings.BILLING_PAYMENT_TIMEOUT_MINUTES = 30
+    with time_machine.travel(datetime.timedelta(minutes=29)):
+        assert services.expire_pending() == 0
+    with time_machine.travel(datetime.timedelta(minutes=31)):
+        call_command("poll_payments", stdout=__import__("io").StringIO())
+        assert services.expire_pending() == 0  # idempotent
     payment.refresh_from_db()
-    assert payment.status == Payment.Status.PENDING
-    services.apply_bank_response(
-        payment.pk, f"refdet={ref}&resultrans=P&montant=1230", "notification"
-    )
-    services.apply_bank_response(payment.pk, f"refdet={ref}&resultrans=P&montant=1230", "return")
+    assert payment.status == Payment.Status.CANCELLED
+    listing = client.get("/paiements/").content.decode()
+    assert "abandonné" in listing and "en attente de la banque" not in listing
+    page = client.get(f"/paiements/retour/{payment.pk}/").content.decode()
+    assert "abandonné" in page and "pas été crédité" in page
+    # The bank's (authenticated) confirmation arrives late, twice: one credit.
+    late = f"transaction_id={payment.transaction_id}&signed=1&ok=1&amount=10.00"
+    for _ in range(2):
+        client.post(f"/paiements/notification/{payment.pk}/", late, content_type="text/plain")
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID
-    assert selectors.balance_of(household) == Decimal("12.30")
+    assert LedgerEntry.objects.filter(account__household=household, source="card").count() == 1
+    assert selectors.balance_of(household) == Decimal("10.00")
+    assert "crédité" in client.get(f"/paiements/retour/{payment.pk}/").content.decode()
 
 
 @pytest.mark.django_db
-def test_pending_payments_are_abandoned_after_the_expiry(parent):
+def test_a_late_refusal_leaves_an_abandoned_payment_abandoned(client, parent):
     import datetime
 
     import time_machine
 
-    _user, household, _child = parent
-    payment, _ = services.start_topup(household, "10", None, lambda n, p: f"http://x/{n}/")
-    with time_machine.travel(datetime.timedelta(hours=4)):
+    user, household, _child = parent
+    client.force_login(user)
+    payment, _location = start(client, "10")
+    with time_machine.travel(datetime.timedelta(hours=1)):
         assert services.expire_pending() == 1
+    refused = f"transaction_id={payment.transaction_id}&signed=1&reason=refused&amount=10.00"
+    client.post(f"/paiements/notification/{payment.pk}/", refused, content_type="text/plain")
     payment.refresh_from_db()
     assert payment.status == Payment.Status.CANCELLED
     assert selectors.balance_of(household) == Decimal("0.00")

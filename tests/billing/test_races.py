@@ -154,3 +154,33 @@ def test_concurrent_writers_and_consumption_run_leave_the_ledger_clean():
         household.refresh_from_db()
         assert selectors.balance_of(household) == Decimal("3.30")
         assert household.negative_balance_since is None
+
+
+def test_late_payment_notified_twice_and_polled_at_once_credits_once(dgfip):
+    """Issue 11 item 6 on PayFiP: an abandoned payment that the parent did pay late; two DGFiP
+    notifications and `poll_payments` arrive at the same moment: one credit."""
+    import datetime
+
+    import time_machine
+
+    _user, household, _child = make_parent()
+    payment, _order = services.start_topup(
+        household, "30.00", None, lambda n, p: f"https://portail.test/{n}/{p.pk}/"
+    )
+    with time_machine.travel(datetime.timedelta(minutes=31)):
+        assert services.expire_pending() == 1  # DGFiP: still in progress (P5) → abandoned
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELLED
+    dgfip.settle(payment.transaction_id)
+    notification = f"idOp={payment.transaction_id}"
+    actions = [
+        lambda: services.apply_bank_response(payment.pk, notification, "notification"),
+        lambda: services.apply_bank_response(payment.pk, notification, "notification"),
+        lambda: services.expire_pending(),
+    ]
+    run_concurrently(lambda i: actions[i](), 3)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID
+    assert LedgerEntry.objects.filter(source="card").count() == 1
+    assert selectors.balance_of(household) == Decimal("30.00")
+    assert selectors.sum_of_entries(household) == Decimal("30.00")

@@ -5,9 +5,10 @@ from portail.billing.services import expire_pending
 
 class Command(BaseCommand):
     help = (
-        "Ask the bank about online payments still pending after 5 minutes (backends that can "
-        "say), and mark as abandoned those never confirmed after BILLING_PAYMENT_EXPIRY_HOURS. "
-        "Idempotent; run it every few minutes."
+        "Online payments with no answer from the bank after BILLING_PAYMENT_TIMEOUT_MINUTES: "
+        "ask the bank (backends that can say, e.g. payfip_ws), then mark the unsettled ones "
+        "abandoned; ask again about those abandoned in the last day. Idempotent; run it every "
+        "few minutes."
     )
 
     def add_arguments(self, parser):

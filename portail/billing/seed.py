@@ -4,7 +4,8 @@ Each household tops up by card (with its paid Payment) or, for some, in cash at 
 (with a numbered receipt), and is debited for every booking of the past school days, as the
 nightly run would have done, except the last school day: that one is left for tonight's run
 (`bench/measures.py::consumption_run`). The stored balance is the sum of the entries, and a
-household whose balance is negative has `negative_balance_since` set to the day it crossed.
+household whose balance is negative has `negative_balance_since` set to the day it crossed,
+one above zero `has_credit`.
 """
 
 import datetime
@@ -209,6 +210,9 @@ def seed(town, families: int):
         )
     for day, ids in negative.items():
         Household.objects.filter(pk__in=ids).update(negative_balance_since=day)
+    Household.objects.filter(pk__in=[h for _a, h, balance, _c in accounts if balance > 0]).update(
+        has_credit=True
+    )
     reset_sequences(LedgerEntry, PrepaidAccount, CashReceipt)
     from portail.accounts.models import User
     from portail.agenda.models import Booking

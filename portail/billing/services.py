@@ -68,13 +68,21 @@ def post_entry(household: Household, amount, label: str, source: str, **fields) 
 
 
 def _track_negative(household, before, after, entry) -> None:
+    """Keep the household's booking flags in step with the balance (same transaction):
+    `negative_balance_since` (the day it went below zero) and `has_credit` (above zero)."""
+    changes = {}
     if after < ZERO and before >= ZERO:
-        Household.objects.filter(pk=household.pk).update(negative_balance_since=clock.today())
-        household.negative_balance_since = clock.today()
-        _notify_negative(household, after, entry)
+        changes["negative_balance_since"] = clock.today()
     elif after >= ZERO and before < ZERO:
-        Household.objects.filter(pk=household.pk).update(negative_balance_since=None)
-        household.negative_balance_since = None
+        changes["negative_balance_since"] = None
+    if (after > ZERO) != (before > ZERO):
+        changes["has_credit"] = after > ZERO
+    if changes:
+        Household.objects.filter(pk=household.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(household, field, value)
+    if after < ZERO and before >= ZERO:
+        _notify_negative(household, after, entry)
 
 
 def _notify_negative(household, balance, entry) -> None:
@@ -85,7 +93,7 @@ def _notify_negative(household, balance, entry) -> None:
         body = _(
             "The balance of your prepaid account is %(balance)s. Please top it up from the "
             "« Payments » tab (« top up my account »). If it stays negative for more than "
-            "%(days)s days, bookings will be blocked until it is back to zero or more."
+            "%(days)s days, new bookings will be blocked until you top it up."
         ) % {"balance": format_eur(balance), "days": settings.NEGATIVE_BALANCE_GRACE_DAYS}
     notify_household(
         household,
@@ -479,6 +487,10 @@ def _bill_batch(day, chunk, activities, children, quotients, label, prices) -> i
             moved.append(account)
     LedgerEntry.objects.bulk_create(entries)
     PrepaidAccount.objects.bulk_update(moved, ["balance"])
+    # Debits only: an account that was above zero and no longer is has lost its credit.
+    spent = [a.household_id for a in moved if a.balance <= ZERO]
+    if spent:
+        Household.objects.filter(pk__in=spent, has_credit=True).update(has_credit=False)
     if crossings:
         today = clock.today()
         Household.objects.filter(pk__in=crossings).update(negative_balance_since=today)

@@ -19,8 +19,8 @@ MONDAY = datetime.date(2026, 11, 30)
 def test_last_place_goes_to_exactly_one_parent(frozen):
     if connection.vendor != "postgresql":
         pytest.skip("select_for_update needs PostgreSQL")
-    first_user, _h1, first = make_parent()
-    second_user, _h2, second = make_parent(school=first.school)
+    first_user, _h1, first = make_parent(credit_amount="50")
+    second_user, _h2, second = make_parent(credit_amount="50", school=first.school)
     lunch = make_activities(first.school)[Activity.Kind.LUNCH]
     lunch.capacity = 1
     lunch.save()

@@ -132,7 +132,11 @@ def test_negative_balance_timeline(parent, cashier, client):
         services.record_cash_payment(household, "4.60", cashier)
         household.refresh_from_db()
         assert household.negative_balance_since is None
-        assert booking_block_reason(household) is None
+        # back to 0,00 €: still no credit to book with (FAQ §5)
+        assert "crédité" in booking_block_reason(household)
+        services.record_cash_payment(household, "0.01", cashier)
+        household.refresh_from_db()
+        assert household.has_credit and booking_block_reason(household) is None
         assert "bloqu" not in client.get("/paiements/").content.decode()
 
 

@@ -26,6 +26,7 @@ from portail.billing.models import (
     TaxCertificate,
 )
 from portail.core import audit, clock
+from portail.core.models import TownSettings
 from portail.core.money import ZERO, format_eur, to_money
 from portail.families.models import Child, Household
 
@@ -385,14 +386,38 @@ def _consumption_amount(activity: Activity, quotient, item, prices: dict):
 CONSUMPTION_BATCH = 500  # households per transaction
 
 
+def check_day_ended(day: datetime.date) -> None:
+    """Only what happened is billed: a day before today, or today once the town's closing time
+    (`TownSettings.consumption_closing_time`, when set) is past. Raises BillingError."""
+    now = clock.local_now()
+    closing = TownSettings.current().consumption_closing_time
+    if day < now.date() or (day == now.date() and closing and now.time() >= closing):
+        return
+    when = date_format(day, "l j F Y")
+    if day > now.date():
+        raise BillingError(
+            _("%(day)s is in the future: its consumption cannot be billed.") % {"day": when}
+        )
+    if closing:
+        raise BillingError(
+            _("%(day)s is not over: its consumption can be billed from %(time)s.")
+            % {"day": when, "time": closing.strftime("%H:%M")}
+        )
+    raise BillingError(
+        _("%(day)s is not over: its consumption can be billed from tomorrow.") % {"day": when}
+    )
+
+
 def bill_consumption(day: datetime.date, batch: int = CONSUMPTION_BATCH) -> int:
     """Debit each household for what its children consumed on `day`. Idempotent: one entry per
-    (child, activity, day) whatever the number of runs. Returns the number of new debits.
+    (child, activity, day) whatever the number of runs, so a missed day can be billed later.
+    Returns the number of new debits. A day that has not ended is refused (BillingError).
 
     Set-based, for a whole town in seconds: amounts are computed in Python from a few queries,
     what was already debited on `day` is read once, and each batch of households is one
     transaction (accounts locked in id order, entries bulk-inserted, balances moved by one
     statement), so a concurrent run or payment waits for the batch and never double-debits."""
+    check_day_ended(day)
     items = billable_items(day)
     if not items:
         return 0
@@ -428,7 +453,11 @@ def bill_consumption(day: datetime.date, batch: int = CONSUMPTION_BATCH) -> int:
             for start in range(0, len(ids), batch):
                 chunk = {h: by_household[h] for h in ids[start : start + batch]}
                 created += _bill_batch(day, chunk, activities, children, quotients, label, prices)
-    # Attendance is locked once billed (also on a second run, for records added in between).
+    # Attendance is locked once billed (also on a second run, for records added in between),
+    # but only for a past day: today's sheets, billed after the closing time, stay editable
+    # until the next night's run.
+    if day >= clock.today():
+        return created
     Attendance.objects.filter(
         date=day,
         billed=False,

@@ -5,9 +5,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from portail.agenda.models import Activity, Booking
-from portail.billing.models import LedgerEntry, Payment, PrepaidAccount
+from portail.billing.models import CashReceipt, LedgerEntry, Payment, PrepaidAccount
 from portail.core import clock
 from portail.core.money import ZERO, to_money
 from portail.families.models import Child, Household
@@ -201,3 +202,68 @@ def tax_certificate_choices(household: Household, year: int) -> list[dict]:
         {"child": child, "eligible": tax_certificate_eligible(child, year)}
         for child in household.children.all()
     ]
+
+
+# --- the cash desk ----------------------------------------------------------------------------
+
+
+def receipt_reversal(receipt) -> LedgerEntry | None:
+    """The reversal that cancelled a cash receipt, if any (« ANNULÉ » is derived from it)."""
+    return LedgerEntry.objects.filter(reverses_id=receipt.entry_id).first()
+
+
+def cashier_of(receipt) -> str:
+    if receipt.cashier_name:
+        return receipt.cashier_name
+    user = receipt.issued_by
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@dataclasses.dataclass
+class JournalRow:
+    receipt: object
+    reversal: LedgerEntry | None
+    issued_at: datetime.datetime  # in Paris
+    cashier: str
+
+
+@dataclasses.dataclass
+class CashJournal:
+    day: datetime.date
+    rows: list[JournalRow]
+    total: Decimal  # the receipts of the day still valid
+    cancelled_total: Decimal
+    cashiers: list[str]
+
+
+def cash_journal(day: datetime.date) -> CashJournal:
+    """« Bordereau de régie »: the receipts issued on a day (Paris time), the cancelled ones shown
+    as such and left out of the total, and who cashed them."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=clock.PARIS)
+    receipts = list(
+        CashReceipt.objects.filter(
+            issued_at__gte=start, issued_at__lt=start + datetime.timedelta(days=1)
+        )
+        .select_related("household", "issued_by")
+        .order_by("year", "number")
+    )
+    reversals = {
+        e.reverses_id: e
+        for e in LedgerEntry.objects.filter(reverses_id__in=[r.entry_id for r in receipts])
+    }
+    rows = [
+        JournalRow(
+            r,
+            reversals.get(r.entry_id),
+            timezone.localtime(r.issued_at, clock.PARIS),
+            cashier_of(r),
+        )
+        for r in receipts
+    ]
+    return CashJournal(
+        day=day,
+        rows=rows,
+        total=sum((row.receipt.amount for row in rows if not row.reversal), ZERO),
+        cancelled_total=sum((row.receipt.amount for row in rows if row.reversal), ZERO),
+        cashiers=sorted({row.cashier for row in rows if row.cashier}),
+    )

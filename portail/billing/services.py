@@ -184,11 +184,52 @@ def payer_of(household: Household) -> tuple[str, str]:
 # --- cash at the town hall ------------------------------------------------------------------
 
 
-@transaction.atomic
-def record_cash_payment(household: Household, amount, cashier, payer_name: str = "") -> CashReceipt:
+def check_cash_amount(amount) -> Decimal:
+    """A cash payment of a public receivable is limited by law (CGI art. 1680)."""
     amount = to_money(amount)
     if amount <= ZERO:
         raise BillingError(_("The amount must be greater than zero."))
+    limit = TownSettings.current().cash_limit
+    if amount > limit:
+        raise BillingError(
+            _(
+                "A cash payment cannot exceed %(limit)s (article 1680 of the Code général des "
+                "impôts). Above it, the family pays online by card."
+            )
+            % {"limit": format_eur(limit)}
+        )
+    return amount
+
+
+def needs_confirmation(amount) -> bool:
+    return to_money(amount) > TownSettings.current().cash_confirmation_threshold
+
+
+def issuer_identity(town: TownSettings) -> str:
+    """The régie's identity printed on a receipt, copied onto it at issue."""
+    lines = [town.regie_name, town.legal_name, town.address]
+    if town.siret:
+        lines.append(f"SIRET {town.siret}")
+    return "\n".join(line for line in lines if line)
+
+
+@transaction.atomic
+def record_cash_payment(
+    household: Household, amount, cashier, payer_name: str = "", *, token=None, confirmed=False
+) -> CashReceipt:
+    """Credit cash received at the town hall and issue its numbered receipt. Above the town's
+    confirmation threshold the cashier must have confirmed; `token` (the form's one-time key)
+    makes a double submit give back the first receipt instead of recording twice."""
+    amount = check_cash_amount(amount)
+    if needs_confirmation(amount) and not confirmed:
+        raise BillingError(_("Confirm the amount before recording it."))
+    _locked_account(household)  # serialise with the same form submitted twice
+    if token is not None:
+        done = CashReceipt.objects.filter(request_token=token).first()
+        if done is not None:
+            if done.household_id != household.pk:
+                raise BillingError(_("This form was already used for another household."))
+            return done
     today = clock.today()
     with translation.override(settings.LANGUAGE_CODE):
         label = _("Cash payment at the town hall")
@@ -203,6 +244,10 @@ def record_cash_payment(household: Household, amount, cashier, payer_name: str =
         payer_address=address,
         amount=amount,
         issued_by=cashier,
+        cashier_name=(cashier.get_full_name() or cashier.get_username()) if cashier else "",
+        issuer=issuer_identity(TownSettings.current()),
+        balance_after=entry.account.balance,
+        request_token=token,
     )
     audit.record(
         cashier, "billing.cash_payment", entry, amount=str(amount), receipt=receipt.reference

@@ -446,7 +446,7 @@ def check_day_ended(day: datetime.date) -> None:
     if closing:
         raise BillingError(
             _("%(day)s is not over: its consumption can be billed from %(time)s.")
-            % {"day": when, "time": closing.strftime("%H:%M")}
+            % {"day": when, "time": closing.strftime("%H h %M")}
         )
     raise BillingError(
         _("%(day)s is not over: its consumption can be billed from tomorrow.") % {"day": when}

@@ -170,7 +170,7 @@ def test_today_and_future_days_are_refused_with_a_message_and_an_exit_status(par
         assert _run_command("--date", DAY.isoformat()) == 1
         err = capsys.readouterr().err
         assert "mardi 12 janvier 2027 n'est pas terminé" in err
-        assert "facturée à partir de demain" in err
+        assert "facturées à partir de demain" in err
         assert _run_command("--date", "2027-01-14") == 1
         assert "jeudi 14 janvier 2027 est dans le futur" in capsys.readouterr().err
     assert not LedgerEntry.objects.exists()
@@ -194,10 +194,10 @@ def test_today_is_billed_after_the_closing_time_and_its_sheet_stays_editable(par
     town.consumption_closing_time = datetime.time(18, 30)
     town.save()
     with time_machine.travel(datetime.datetime(2027, 1, 12, 18, 0, tzinfo=PARIS), tick=False):
-        with pytest.raises(BillingError, match="facturée à partir de 18:30"):
+        with pytest.raises(BillingError, match="facturées à partir de 18 h 30"):
             bill_consumption(DAY)
         assert _run_command("--date", DAY.isoformat()) == 1
-        assert "à partir de 18:30" in capsys.readouterr().err
+        assert "à partir de 18 h 30" in capsys.readouterr().err
     with time_machine.travel(datetime.datetime(2027, 1, 12, 18, 45, tzinfo=PARIS), tick=False):
         assert bill_consumption(DAY) == 1
         # billed today, not locked: the evening sheet can still be taken

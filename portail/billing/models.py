@@ -210,8 +210,11 @@ class CashReceipt(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    cashier_name = models.CharField(max_length=255, blank=True)
-    issuer = models.TextField(blank=True, help_text="The régie's identity at issue.")
+    # db_default: rows bulk-copied by the seed leave them out.
+    cashier_name = models.CharField(max_length=255, blank=True, default="", db_default="")
+    issuer = models.TextField(
+        blank=True, default="", db_default="", help_text="The régie's identity at issue."
+    )
     balance_after = MoneyField(null=True, blank=True)
     # The cash desk form's one-time key: a double submit gives back the same receipt.
     request_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)

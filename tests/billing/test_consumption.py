@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import ManagementUtility, call_command
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from portail.agenda.models import AbsenceReason, Activity, Attendance, Booking, PriceBracket
@@ -155,24 +155,29 @@ def _booked_lunch(child, day=DAY):
 
 
 def _run_command(*args):
-    """`manage.py bill_consumption ...` as cron runs it: its exit status."""
-    with pytest.raises(SystemExit) as exit_:
-        ManagementUtility(["manage.py", "bill_consumption", *args]).execute()
-    return exit_.value.code
+    """`manage.py bill_consumption ...` as cron runs it: (exit status, message on stderr).
+    Django exits with a CommandError's `returncode` and prints its message."""
+    try:
+        call_command("bill_consumption", *args)
+    except CommandError as exc:
+        return exc.returncode, str(exc)
+    return 0, ""
 
 
 @pytest.mark.django_db
-def test_today_and_future_days_are_refused_with_a_message_and_an_exit_status(parent, capsys):
+def test_today_and_future_days_are_refused_with_a_message_and_an_exit_status(parent):
     _user, household, child = parent
     _booked_lunch(child)
     _booked_lunch(child, DAY + datetime.timedelta(days=2))
     with time_machine.travel(datetime.datetime(2027, 1, 12, 20, tzinfo=PARIS), tick=False):
-        assert _run_command("--date", DAY.isoformat()) == 1
-        err = capsys.readouterr().err
+        status, err = _run_command("--date", DAY.isoformat())
+        assert status == 1
         assert "mardi 12 janvier 2027 n'est pas terminé" in err
         assert "facturées à partir de demain" in err
-        assert _run_command("--date", "2027-01-14") == 1
-        assert "jeudi 14 janvier 2027 est dans le futur" in capsys.readouterr().err
+        status, err = _run_command("--date", "2027-01-14")
+        assert status == 1 and "jeudi 14 janvier 2027 est dans le futur" in err
+        status, err = _run_command()  # the default, yesterday, is fine
+        assert status == 0
     assert not LedgerEntry.objects.exists()
     assert not Attendance.objects.filter(billed=True).exists()
     # the next day, the same command bills it
@@ -181,7 +186,7 @@ def test_today_and_future_days_are_refused_with_a_message_and_an_exit_status(par
 
 
 @pytest.mark.django_db
-def test_today_is_billed_after_the_closing_time_and_its_sheet_stays_editable(parent, capsys):
+def test_today_is_billed_after_the_closing_time_and_its_sheet_stays_editable(parent):
     from portail.agenda.services import record_attendance
     from portail.billing.services import BillingError, bill_consumption
     from portail.core.models import TownSettings
@@ -196,8 +201,8 @@ def test_today_is_billed_after_the_closing_time_and_its_sheet_stays_editable(par
     with time_machine.travel(datetime.datetime(2027, 1, 12, 18, 0, tzinfo=PARIS), tick=False):
         with pytest.raises(BillingError, match="facturées à partir de 18 h 30"):
             bill_consumption(DAY)
-        assert _run_command("--date", DAY.isoformat()) == 1
-        assert "à partir de 18 h 30" in capsys.readouterr().err
+        status, err = _run_command("--date", DAY.isoformat())
+        assert status == 1 and "à partir de 18 h 30" in err
     with time_machine.travel(datetime.datetime(2027, 1, 12, 18, 45, tzinfo=PARIS), tick=False):
         assert bill_consumption(DAY) == 1
         # billed today, not locked: the evening sheet can still be taken

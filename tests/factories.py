@@ -101,12 +101,23 @@ class PickupFactory(factory.django.DjangoModelFactory):
     phone = "0601020304"
 
 
-def make_parent(username=None, **child_kwargs):
-    """A parent account with its household and one child: (user, household, child)."""
+def credit(household, amount="100.00"):
+    """Credit the household's prepaid account (a card top-up): a family must have credit before
+    it books (FAQ §5)."""
+    from portail.billing.services import post_entry
+
+    return post_entry(household, amount, "Paiement en ligne par carte bancaire", "card")
+
+
+def make_parent(username=None, credit_amount=None, **child_kwargs):
+    """A parent account with its household and one child: (user, household, child). With
+    `credit_amount`, its prepaid account is credited (to book)."""
     user = UserFactory(**({"username": username} if username else {}))
     household = HouseholdFactory()
     AdultFactory(
         household=household, user=user, first_name=user.first_name, last_name=user.last_name
     )
     child = ChildFactory(household=household, **child_kwargs)
+    if credit_amount is not None:
+        credit(household, credit_amount)
     return user, household, child

@@ -205,11 +205,15 @@ def _apply(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Ou
     today = clock.today()
     now = clock.now()
     blocked = {}
-    if not as_agent:
-        for child in children.values():
-            hid = child.household_id
-            if hid not in blocked:
-                blocked[hid] = booking_block_reason(child.household, today)
+    if action == "book" and not as_agent:
+        # Read under a lock on the households: billing moves their credit flags in the
+        # transaction that moves a balance, so a debit and a booking are serialised.
+        for household in (
+            Household.objects.select_for_update()
+            .filter(pk__in={c.household_id for c in children.values()})
+            .order_by("pk")
+        ):
+            blocked[household.pk] = booking_block_reason(household, today)
         outcome.block_reasons.update({k: v for k, v in blocked.items() if v})
     school_ids = {c.school_id for c in children.values() if c.school_id}
     activities = {

@@ -93,9 +93,7 @@ def calendar(request):
 def day_view(request, child, day, as_agent, back_url, block_reason):
     slots = selectors.day_slots(child, day, as_agent=as_agent)
     if request.method == "POST":
-        if block_reason:
-            messages.error(request, block_reason)
-            return redirect(request.path)
+        # A blocked household may still cancel: the service refuses only new bookings.
         posted = set(request.POST.getlist("slots"))
         wanted = {s.activity.kind for s in slots if s.changeable and s.activity.kind in posted}
         wanted |= {s.activity.kind for s in slots if s.booked and not s.changeable}
@@ -122,7 +120,7 @@ def day_view(request, child, day, as_agent, back_url, block_reason):
             "child": child,
             "day": day,
             "slots": slots,
-            "any_changeable": any(s.changeable for s in slots) and not block_reason,
+            "any_changeable": any(s.changeable and (s.booked or not block_reason) for s in slots),
             "deadline": timezone.localtime(deadline.change_deadline(day), clock.PARIS),
             "as_agent": as_agent,
             "back_url": back_url,

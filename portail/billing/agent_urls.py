@@ -11,4 +11,7 @@ urlpatterns = [
     path("ecriture/<int:pk>/corriger/", views.reverse, name="reverse"),
     path("recu/<int:pk>/", views.receipt, name="receipt"),
     path("export/", views.export, name="export"),
+    path("journal/", views.journal, name="journal"),
+    path("journal/pdf/", views.journal_pdf, name="journal_pdf"),
+    path("journal/csv/", views.journal_csv, name="journal_csv"),
 ]

@@ -1,6 +1,5 @@
 """The cashier's and agents' side: accounts, cash, corrections by reversal, exports."""
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portail.backoffice.permissions import agent_required, cashier_required
 from portail.billing import forms, pdf, selectors, services
 from portail.billing.models import CashReceipt, LedgerEntry, PrepaidAccount
-from portail.core import audit
+from portail.core import audit, clock, spreadsheet
 from portail.families.models import Household
 
 
@@ -51,6 +50,7 @@ def home(request):
             "rows": rows,
             "negative": negative.order_by("balance")[:100],
             "export_form": forms.ExportForm(),
+            "journal_form": forms.JournalForm(initial={"date": clock.today()}),
         },
     )
 
@@ -88,13 +88,36 @@ def _invalid(request, household, **bad):
 @cashier_required
 @require_POST
 def cash(request, pk):
+    """Record a cash payment. Above the confirmation threshold, a second page shows the amount
+    and the household, and nothing is recorded until « Confirmer l'encaissement »."""
     household = get_object_or_404(Household, pk=pk)
     form = forms.CashForm(request.POST)
     if not form.is_valid():
         return _invalid(request, household, cash_form=form)
+    amount = form.cleaned_data["amount"]
+    confirmed = request.POST.get("confirm") == "1"
+    if services.needs_confirmation(amount) and not confirmed:
+        balance = selectors.balance_of(household)
+        return render(
+            request,
+            "billing/agent/cash_confirm.html",
+            {
+                "household": household,
+                "form": form,
+                "amount": amount,
+                "payer_name": form.cleaned_data["payer_name"] or services.payer_of(household)[0],
+                "balance": balance,
+                "balance_after": balance + amount,
+            },
+        )
     try:
         receipt = services.record_cash_payment(
-            household, form.cleaned_data["amount"], request.user, form.cleaned_data["payer_name"]
+            household,
+            amount,
+            request.user,
+            form.cleaned_data["payer_name"],
+            token=form.cleaned_data["token"],
+            confirmed=confirmed,
         )
     except services.BillingError as exc:
         form.add_error("amount", str(exc))
@@ -176,10 +199,7 @@ def export(request):
     audit.record(
         request.user, "billing.export", request.user, kind=kind, start=str(start), end=str(end)
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{start}-{end}.csv"'
-    response.write("\ufeff")  # for spreadsheets
-    writer = csv.writer(response, delimiter=";")
+    response, writer = spreadsheet.csv_response(f"{kind}-{start}-{end}.csv")
     writer.writerow(
         [
             "date",
@@ -209,7 +229,7 @@ def export(request):
                 e.account.household.name,
                 e.label,
                 e.get_source_display(),
-                str(e.amount).replace(".", ","),
+                spreadsheet.amount(e.amount),
                 reference,
                 str(e.child) if e.child else "",
                 e.activity.name if e.activity else "",
@@ -220,4 +240,82 @@ def export(request):
                 e.reverses_id or "",
             ]
         )
+    return response
+
+
+# --- the day's cash journal (bordereau de régie) --------------------------------------------
+
+
+def _journal_day(request):
+    """The day asked for (default: today), or the bound form with its error."""
+    form = forms.JournalForm(request.GET if "date" in request.GET else None)
+    if not form.is_bound:
+        return clock.today(), forms.JournalForm(initial={"date": clock.today()})
+    if form.is_valid():
+        return form.cleaned_data["date"], form
+    return None, form
+
+
+@cashier_required
+def journal(request):
+    day, form = _journal_day(request)
+    if day is None:
+        return render(request, "billing/agent/journal.html", {"form": form}, status=400)
+    return render(
+        request,
+        "billing/agent/journal.html",
+        {"form": form, "journal": selectors.cash_journal(day)},
+    )
+
+
+def _journal_or_400(request):
+    day, form = _journal_day(request)
+    if day is None:
+        return None, render(request, "billing/agent/journal.html", {"form": form}, status=400)
+    audit.record(request.user, "billing.cash_journal", request.user, day=day.isoformat())
+    return selectors.cash_journal(day), None
+
+
+@cashier_required
+def journal_pdf(request):
+    data, error = _journal_or_400(request)
+    if error:
+        return error
+    response = HttpResponse(pdf.cash_journal(data), content_type="application/pdf")
+    filename = f"journal-de-caisse-{data.day.isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@cashier_required
+def journal_csv(request):
+    data, error = _journal_or_400(request)
+    if error:
+        return error
+    response, writer = spreadsheet.csv_response(f"journal-de-caisse-{data.day.isoformat()}.csv")
+    cell = spreadsheet.cell
+    writer.writerow(
+        ["reçu", "date", "heure", "foyer", "payeur", "montant", "caissier", "état", "annulé le",
+         "motif de l'annulation"]
+    )  # fmt: skip
+    for row in data.rows:
+        r, reversal = row.receipt, row.reversal
+        issued = row.issued_at
+        writer.writerow(
+            [
+                r.reference,
+                issued.strftime("%d/%m/%Y"),
+                issued.strftime("%H:%M"),
+                cell(r.household.name),
+                cell(r.payer_name),
+                spreadsheet.amount(r.amount),
+                cell(row.cashier),
+                "annulé" if reversal else "valide",
+                reversal.date.strftime("%d/%m/%Y") if reversal else "",
+                cell(reversal.reason) if reversal else "",
+            ]
+        )
+    writer.writerow(["total encaissé", "", "", "", "", spreadsheet.amount(data.total)])
+    writer.writerow(["total annulé", "", "", "", "", spreadsheet.amount(data.cancelled_total)])
+    writer.writerow(["caissier(s)", cell(", ".join(data.cashiers))])
     return response

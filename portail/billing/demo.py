@@ -60,7 +60,8 @@ def load(stdout):
         debits += services.bill_consumption(day)
         day += datetime.timedelta(days=1)
     if cashier:
-        services.record_cash_payment(household, Decimal("50.00"), cashier)
+        # Enough for the account to stay in credit: the demo parent can book (FAQ §5).
+        services.record_cash_payment(household, Decimal("100.00"), cashier)
     account.refresh_from_db()
     stdout.write(
         f"Billing: history of {household} written ({debits} debits), balance {account.balance}."

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -6,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portail.billing import services
 from portail.core import clock
+from portail.core.models import TownSettings
+from portail.core.money import format_eur
 
 MONTHS = [
     (1, _("January")),
@@ -102,6 +105,27 @@ class CashForm(forms.Form):
         required=False,
         max_length=255,
         help_text=_("Leave empty for the account holder."),
+    )
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].help_text = _("At most %(limit)s in cash (CGI art. 1680).") % {
+            "limit": format_eur(TownSettings.current().cash_limit)
+        }
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
+
+    def clean_amount(self):
+        try:
+            return services.check_cash_amount(self.cleaned_data["amount"])
+        except services.BillingError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class JournalForm(forms.Form):
+    date = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

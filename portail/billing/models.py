@@ -207,7 +207,9 @@ class DocumentCounter(models.Model):
 
 
 class CashReceipt(models.Model):
-    """Receipt of a cash payment at the town hall. The payer's name and address are copied."""
+    """Receipt of a cash payment at the town hall. Written once (insert-only): the payer, the
+    régie's identity, the cashier and the balance after the payment are copied at issue. A
+    cancelled receipt is one whose entry has a reversal (« ANNULÉ » is derived from it)."""
 
     KIND = "receipt"
 
@@ -222,6 +224,14 @@ class CashReceipt(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # db_default: rows bulk-copied by the seed leave them out.
+    cashier_name = models.CharField(max_length=255, blank=True, default="", db_default="")
+    issuer = models.TextField(
+        blank=True, default="", db_default="", help_text="The régie's identity at issue."
+    )
+    balance_after = MoneyField(null=True, blank=True)
+    # The cash desk form's one-time key: a double submit gives back the same receipt.
+    request_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         constraints = [

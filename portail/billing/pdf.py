@@ -12,11 +12,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from portail.billing.selectors import cashier_of, receipt_reversal
+from portail.billing.services import issuer_identity
 from portail.core import clock
 from portail.core.dates import long_date
 from portail.core.models import TownSettings
@@ -99,26 +101,103 @@ def _addressee(name, address) -> list:
     return [_p(name, "Heading4"), _p(address), Spacer(1, 6 * mm)]
 
 
+def _issuer(text: str) -> list:
+    return [_p(text, "Heading4"), Spacer(1, 4 * mm)]
+
+
+def _cancelled(reversal) -> list:
+    """« ANNULÉ »: the receipt's entry was reversed (the receipt itself is never changed)."""
+    style = ParagraphStyle("cancelled", parent=STYLES["Title"], textColor=colors.darkred)
+    return [
+        Paragraph(escape(_("CANCELLED")), style),
+        _p(
+            _("Cancelled on %(date)s. Reason: %(reason)s")
+            % {"date": date_format(reversal.date, "j F Y"), "reason": reversal.reason}
+        ),
+        Spacer(1, 4 * mm),
+    ]
+
+
 def cash_receipt(receipt) -> bytes:
+    """The receipt as issued; « ANNULÉ » with the date and reason of its entry's reversal."""
+    reversal = receipt_reversal(receipt)
     town = TownSettings.current()
+    issued = timezone.localtime(receipt.issued_at, clock.PARIS)
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Cash payment receipt no. %(ref)s") % {"ref": receipt.reference}
-        story = _letterhead(town) + _addressee(receipt.payer_name, receipt.payer_address)
+        story = _letterhead(town)
+        story += _issuer(receipt.issuer or issuer_identity(town))
+        story += _addressee(receipt.payer_name, receipt.payer_address)
+        story.append(_p(title, "Title"))
+        if reversal is not None:
+            story += _cancelled(reversal)
         story += [
-            _p(title, "Title"),
             _p(
                 _(
-                    "We acknowledge receipt of %(amount)s in cash from %(payer)s on %(date)s, "
-                    "credited to the prepaid account of the household « %(household)s »."
+                    "We acknowledge receipt of %(amount)s in cash from %(payer)s on %(date)s at "
+                    "%(time)s, credited to the prepaid account of the household « %(household)s »."
                 )
                 % {
                     "amount": eur(receipt.amount),
                     "payer": receipt.payer_name,
-                    "date": date_format(receipt.entry.date, "j F Y"),
+                    "date": date_format(issued, "j F Y"),
+                    "time": issued.strftime("%H:%M"),
                     "household": receipt.household.name,
                 }
             ),
         ]
+        if receipt.balance_after is not None:
+            story.append(
+                _p(
+                    _("Balance of the prepaid account after this payment: %(amount)s")
+                    % {"amount": eur(receipt.balance_after)}
+                )
+            )
+        cashier = cashier_of(receipt)
+        if cashier:
+            story.append(_p(_("Cashier: %(name)s") % {"name": cashier}))
+        story += _signature(town)
+        return _build(title, story)
+
+
+def cash_journal(journal) -> bytes:
+    """« Bordereau de régie »: the day's receipts, the cancelled ones marked, total, cashiers."""
+    town = TownSettings.current()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Cash journal of %(date)s") % {"date": date_format(journal.day, "l j F Y")}
+        story = _letterhead(town) + _issuer(issuer_identity(town))
+        story += [_p(title, "Title")]
+        rows = [[_("Receipt"), _("Time"), _("Payer"), _("Cashier"), _("Amount"), _("State")]]
+        for row in journal.rows:
+            r = row.receipt
+            state = _("valid")
+            if row.reversal:
+                state = _("CANCELLED") + "\n" + date_format(row.reversal.date, "d/m/Y")
+            rows.append(
+                [
+                    r.reference,
+                    row.issued_at.strftime("%H:%M"),
+                    "\n".join(simpleSplit(r.payer_name, "Helvetica", 9, 44 * mm)),
+                    "\n".join(simpleSplit(row.cashier, "Helvetica", 9, 34 * mm)),
+                    eur(r.amount),
+                    state,
+                ]
+            )
+        rows.append(["", "", _("Total received"), "", eur(journal.total), ""])
+        widths = [28 * mm, 14 * mm, 48 * mm, 38 * mm, 24 * mm, 22 * mm]
+        story.append(_table(rows, widths, money_columns=(4,)))
+        story.append(Spacer(1, 4 * mm))
+        story.append(
+            _p(
+                _("%(count)s receipt(s), %(cancelled)s cancelled (%(amount)s).")
+                % {
+                    "count": len(journal.rows),
+                    "cancelled": sum(1 for row in journal.rows if row.reversal),
+                    "amount": eur(journal.cancelled_total),
+                }
+            )
+        )
+        story.append(_p(_("Cashier(s): %(names)s") % {"names": ", ".join(journal.cashiers) or "—"}))
         story += _signature(town)
         return _build(title, story)
 

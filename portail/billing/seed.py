@@ -5,7 +5,7 @@ Each household tops up by card (with its paid Payment) or, for some, in cash at 
 nightly run would have done, except the last school day: that one is left for tonight's run
 (`bench/measures.py::consumption_run`). The stored balance is moved by the sum of the entries
 through `services.move_balances`, and a household whose balance is negative has
-`negative_balance_since` set to the day it crossed.
+`negative_balance_since` set to the day it crossed, one above zero `has_credit`.
 """
 
 import datetime

@@ -6,9 +6,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from portail.agenda.models import Activity, Booking
-from portail.billing.models import LedgerEntry, Payment, PrepaidAccount
+from portail.billing.models import CashReceipt, LedgerEntry, Payment, PrepaidAccount
 from portail.core import clock
 from portail.core.money import ZERO, to_money
 from portail.families.models import Child, Household
@@ -391,7 +392,8 @@ def ledger_check() -> tuple[int, list[Discrepancy]]:
 def _balance_discrepancies(cursor) -> list[Discrepancy]:
     cursor.execute(
         """
-        SELECT a.id, h.name, a.balance, COALESCE(s.total, 0), h.negative_balance_since
+        SELECT a.id, h.name, a.balance, COALESCE(s.total, 0), h.negative_balance_since,
+            h.has_credit
         FROM billing_prepaidaccount a
         JOIN families_household h ON h.id = a.household_id
         LEFT JOIN (
@@ -400,18 +402,21 @@ def _balance_discrepancies(cursor) -> list[Discrepancy]:
         WHERE ABS(a.balance - COALESCE(s.total, 0)) >= 0.005
            OR (a.balance < 0 AND h.negative_balance_since IS NULL)
            OR (a.balance >= 0 AND h.negative_balance_since IS NOT NULL)
+           OR ((a.balance > 0) <> h.has_credit)
         ORDER BY a.id
         """
     )
     found = []
-    for account_id, name, stored, total, since in cursor.fetchall():
+    for account_id, name, stored, total, since, has_credit in cursor.fetchall():
         stored, total = _money(stored), _money(total)
         if stored != total:
             problem = f"stored balance {stored} but its entries sum to {total}"
-        elif stored < ZERO:
+        elif stored < ZERO and since is None:
             problem = f"balance {stored} but the household is not marked negative"
-        else:
+        elif stored >= ZERO and since is not None:
             problem = f"balance {stored} but the household is marked negative since {since}"
+        else:
+            problem = f"balance {stored} but the household's credit flag is {bool(has_credit)}"
         found.append(Discrepancy(account_id, name, problem))
     cursor.execute(
         """
@@ -498,7 +503,7 @@ def _consumption_discrepancies(cursor) -> list[Discrepancy]:
 
 
 def _seal_discrepancies(cursor, vendor: str) -> list[Discrepancy]:
-    """The triggers of migration billing 0002 are in place (a table rebuilt by a later SQLite
+    """The triggers of migration billing 0005 are in place (a table rebuilt by a later SQLite
     migration, or a trigger dropped or disabled by hand, would lose them)."""
     if vendor == "postgresql":
         cursor.execute(
@@ -519,3 +524,68 @@ def _seal_discrepancies(cursor, vendor: str) -> list[Discrepancy]:
         Discrepancy(None, "", f"table {table} is not sealed (UPDATE/DELETE trigger missing)")
         for table in missing
     ]
+
+
+# --- the cash desk ----------------------------------------------------------------------------
+
+
+def receipt_reversal(receipt) -> LedgerEntry | None:
+    """The reversal that cancelled a cash receipt, if any (« ANNULÉ » is derived from it)."""
+    return LedgerEntry.objects.filter(reverses_id=receipt.entry_id).first()
+
+
+def cashier_of(receipt) -> str:
+    if receipt.cashier_name:
+        return receipt.cashier_name
+    user = receipt.issued_by
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@dataclasses.dataclass
+class JournalRow:
+    receipt: object
+    reversal: LedgerEntry | None
+    issued_at: datetime.datetime  # in Paris
+    cashier: str
+
+
+@dataclasses.dataclass
+class CashJournal:
+    day: datetime.date
+    rows: list[JournalRow]
+    total: Decimal  # the receipts of the day still valid
+    cancelled_total: Decimal
+    cashiers: list[str]
+
+
+def cash_journal(day: datetime.date) -> CashJournal:
+    """« Bordereau de régie »: the receipts issued on a day (Paris time), the cancelled ones shown
+    as such and left out of the total, and who cashed them."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=clock.PARIS)
+    receipts = list(
+        CashReceipt.objects.filter(
+            issued_at__gte=start, issued_at__lt=start + datetime.timedelta(days=1)
+        )
+        .select_related("household", "issued_by")
+        .order_by("year", "number")
+    )
+    reversals = {
+        e.reverses_id: e
+        for e in LedgerEntry.objects.filter(reverses_id__in=[r.entry_id for r in receipts])
+    }
+    rows = [
+        JournalRow(
+            r,
+            reversals.get(r.entry_id),
+            timezone.localtime(r.issued_at, clock.PARIS),
+            cashier_of(r),
+        )
+        for r in receipts
+    ]
+    return CashJournal(
+        day=day,
+        rows=rows,
+        total=sum((row.receipt.amount for row in rows if not row.reversal), ZERO),
+        cancelled_total=sum((row.receipt.amount for row in rows if row.reversal), ZERO),
+        cashiers=sorted({row.cashier for row in rows if row.cashier}),
+    )

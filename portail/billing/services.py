@@ -26,6 +26,7 @@ from portail.billing.models import (
     TaxCertificate,
 )
 from portail.core import audit, clock
+from portail.core.models import TownSettings
 from portail.core.money import ZERO, format_eur, to_money
 from portail.families.models import Child, Household
 
@@ -61,6 +62,7 @@ def post_entry(household: Household, amount, label: str, source: str, **fields) 
         account=account, amount=amount, label=label[:255], source=source, **fields
     )
     crossed = move_balances({account: amount})
+    household.has_credit = account.balance > ZERO
     if account.balance >= ZERO:
         household.negative_balance_since = None
     elif crossed:
@@ -70,7 +72,8 @@ def post_entry(household: Household, amount, label: str, source: str, **fields) 
 
 
 def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500) -> set[int]:
-    """THE one writer of `PrepaidAccount.balance` and `Household.negative_balance_since`.
+    """THE one writer of `PrepaidAccount.balance`, `Household.negative_balance_since` and
+    `Household.has_credit`.
 
     `deltas` maps accounts, read under `select_for_update` in the caller's transaction, to the
     sum of the entries the caller has just inserted for them. Each account's balance moves by
@@ -78,7 +81,7 @@ def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500
     day given by `crossed_on[household id]`, default today), one that is back
     to zero or more loses it. A few statements per `chunk` accounts, whatever their number.
     Returns the ids of the households that went below zero (the caller notifies them)."""
-    moved, below, back = [], {}, []
+    moved, below, back, credit = [], {}, [], {True: [], False: []}
     for account, delta in deltas.items():
         before = account.balance
         account.balance = before + to_money(delta)
@@ -90,6 +93,8 @@ def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500
             below.setdefault(day, []).append(account.household_id)
         elif before < ZERO <= account.balance:
             back.append(account.household_id)
+        if (account.balance > ZERO) != (before > ZERO):
+            credit[account.balance > ZERO].append(account.household_id)
     for start in range(0, len(moved), chunk):
         PrepaidAccount.objects.bulk_update(moved[start : start + chunk], ["balance"])
     for day, ids in below.items():
@@ -101,6 +106,11 @@ def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500
         Household.objects.filter(pk__in=back[start : start + chunk]).update(
             negative_balance_since=None
         )
+    for has_credit, ids in credit.items():  # credit before booking (families.services)
+        for start in range(0, len(ids), chunk):
+            Household.objects.filter(pk__in=ids[start : start + chunk]).update(
+                has_credit=has_credit
+            )
     return {h for ids in below.values() for h in ids}
 
 
@@ -112,7 +122,7 @@ def _notify_negative(household, balance, entry) -> None:
         body = _(
             "The balance of your prepaid account is %(balance)s. Please top it up from the "
             "« Payments » tab (« top up my account »). If it stays negative for more than "
-            "%(days)s days, bookings will be blocked until it is back to zero or more."
+            "%(days)s days, new bookings will be blocked until you top it up."
         ) % {"balance": format_eur(balance), "days": settings.NEGATIVE_BALANCE_GRACE_DAYS}
     notify_household(
         household,
@@ -202,11 +212,52 @@ def payer_of(household: Household) -> tuple[str, str]:
 # --- cash at the town hall ------------------------------------------------------------------
 
 
-@transaction.atomic
-def record_cash_payment(household: Household, amount, cashier, payer_name: str = "") -> CashReceipt:
+def check_cash_amount(amount) -> Decimal:
+    """A cash payment of a public receivable is limited by law (CGI art. 1680)."""
     amount = to_money(amount)
     if amount <= ZERO:
         raise BillingError(_("The amount must be greater than zero."))
+    limit = TownSettings.current().cash_limit
+    if amount > limit:
+        raise BillingError(
+            _(
+                "A cash payment cannot exceed %(limit)s (article 1680 of the Code général des "
+                "impôts). Above it, the family pays online by card."
+            )
+            % {"limit": format_eur(limit)}
+        )
+    return amount
+
+
+def needs_confirmation(amount) -> bool:
+    return to_money(amount) > TownSettings.current().cash_confirmation_threshold
+
+
+def issuer_identity(town: TownSettings) -> str:
+    """The régie's identity printed on a receipt, copied onto it at issue."""
+    lines = [town.regie_name, town.legal_name, town.address]
+    if town.siret:
+        lines.append(f"SIRET {town.siret}")
+    return "\n".join(line for line in lines if line)
+
+
+@transaction.atomic
+def record_cash_payment(
+    household: Household, amount, cashier, payer_name: str = "", *, token=None, confirmed=False
+) -> CashReceipt:
+    """Credit cash received at the town hall and issue its numbered receipt. Above the town's
+    confirmation threshold the cashier must have confirmed; `token` (the form's one-time key)
+    makes a double submit give back the first receipt instead of recording twice."""
+    amount = check_cash_amount(amount)
+    if needs_confirmation(amount) and not confirmed:
+        raise BillingError(_("Confirm the amount before recording it."))
+    _locked_account(household)  # serialise with the same form submitted twice
+    if token is not None:
+        done = CashReceipt.objects.filter(request_token=token).first()
+        if done is not None:
+            if done.household_id != household.pk:
+                raise BillingError(_("This form was already used for another household."))
+            return done
     today = clock.today()
     with translation.override(settings.LANGUAGE_CODE):
         label = _("Cash payment at the town hall")
@@ -221,6 +272,10 @@ def record_cash_payment(household: Household, amount, cashier, payer_name: str =
         payer_address=address,
         amount=amount,
         issued_by=cashier,
+        cashier_name=(cashier.get_full_name() or cashier.get_username()) if cashier else "",
+        issuer=issuer_identity(TownSettings.current()),
+        balance_after=entry.account.balance,
+        request_token=token,
     )
     audit.record(
         cashier, "billing.cash_payment", entry, amount=str(amount), receipt=receipt.reference
@@ -432,14 +487,38 @@ def _consumption_amount(activity: Activity, quotient, item, prices: dict):
 CONSUMPTION_BATCH = 500  # households per transaction
 
 
+def check_day_ended(day: datetime.date) -> None:
+    """Only what happened is billed: a day before today, or today once the town's closing time
+    (`TownSettings.consumption_closing_time`, when set) is past. Raises BillingError."""
+    now = clock.local_now()
+    closing = TownSettings.current().consumption_closing_time
+    if day < now.date() or (day == now.date() and closing and now.time() >= closing):
+        return
+    when = date_format(day, "l j F Y")
+    if day > now.date():
+        raise BillingError(
+            _("%(day)s is in the future: its consumption cannot be billed.") % {"day": when}
+        )
+    if closing:
+        raise BillingError(
+            _("%(day)s is not over: its consumption can be billed from %(time)s.")
+            % {"day": when, "time": closing.strftime("%H h %M")}
+        )
+    raise BillingError(
+        _("%(day)s is not over: its consumption can be billed from tomorrow.") % {"day": when}
+    )
+
+
 def bill_consumption(day: datetime.date, batch: int = CONSUMPTION_BATCH) -> int:
     """Debit each household for what its children consumed on `day`. Idempotent: one entry per
-    (child, activity, day) whatever the number of runs. Returns the number of new debits.
+    (child, activity, day) whatever the number of runs, so a missed day can be billed later.
+    Returns the number of new debits. A day that has not ended is refused (BillingError).
 
     Set-based, for a whole town in seconds: amounts are computed in Python from a few queries,
     what was already debited on `day` is read once, and each batch of households is one
     transaction (accounts locked in id order, entries bulk-inserted, balances moved by one
     statement), so a concurrent run or payment waits for the batch and never double-debits."""
+    check_day_ended(day)
     items = billable_items(day)
     if not items:
         return 0
@@ -475,7 +554,11 @@ def bill_consumption(day: datetime.date, batch: int = CONSUMPTION_BATCH) -> int:
             for start in range(0, len(ids), batch):
                 chunk = {h: by_household[h] for h in ids[start : start + batch]}
                 created += _bill_batch(day, chunk, activities, children, quotients, label, prices)
-    # Attendance is locked once billed (also on a second run, for records added in between).
+    # Attendance is locked once billed (also on a second run, for records added in between),
+    # but only for a past day: today's sheets, billed after the closing time, stay editable
+    # until the next night's run.
+    if day >= clock.today():
+        return created
     Attendance.objects.filter(
         date=day,
         billed=False,

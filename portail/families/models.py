@@ -35,6 +35,10 @@ class Household(models.Model):
     )
     # Kept by billing in the transaction that moves the balance; read by the agenda's block.
     negative_balance_since = models.DateField(_("balance negative since"), null=True, blank=True)
+    # Kept by billing likewise: the balance is above zero (FAQ §5: credited before booking).
+    has_credit = models.BooleanField(
+        _("prepaid account in credit"), default=False, db_default=False
+    )
     created_at = models.DateTimeField(_("created at"), default=clock.now)
 
     class Meta:

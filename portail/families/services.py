@@ -7,24 +7,32 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portail.core import clock
+from portail.core.models import TownSettings
 from portail.families.models import Adult, Child, Contact, Household
 
 
 def booking_block_reason(household: Household, today: datetime.date | None = None) -> str | None:
-    """Why this household may not book or change bookings now, or None when it may.
+    """Why this household may not create bookings now, or None when it may. Cancelling is
+    never blocked, nor the login.
 
-    A prepaid account below zero for more than NEGATIVE_BALANCE_GRACE_DAYS days blocks bookings
-    (never the login). Billing keeps `negative_balance_since` up to date.
+    Billing keeps `negative_balance_since` and `has_credit` up to date in the transaction that
+    moves the balance. A balance below zero for more than NEGATIVE_BALANCE_GRACE_DAYS days
+    blocks; when the town requires credit before booking (FAQ §5), so does a balance of zero or
+    less, except during that grace period (a new family at 0,00 € has none).
     """
-    since = household.negative_balance_since
-    if since is None:
-        return None
     today = today or clock.today()
-    if (today - since).days > settings.NEGATIVE_BALANCE_GRACE_DAYS:
+    since = household.negative_balance_since
+    in_grace = since is not None and (today - since).days <= settings.NEGATIVE_BALANCE_GRACE_DAYS
+    if since is not None and not in_grace:
         return _(
-            "Your prepaid account has been negative since %(date)s. Bookings are blocked until "
-            "you top it up (« recharger mon compte » in « Paiements »)."
+            "Your prepaid account has been negative since %(date)s: new bookings are blocked "
+            "until you top it up."
         ) % {"date": since.strftime("%d/%m/%Y")}
+    if not household.has_credit and not in_grace and TownSettings.current().credit_required_to_book:
+        return _(
+            "Your prepaid account has no credit (balance of 0,00 € or less): it must be "
+            "credited before you can book."
+        )
     return None
 
 

@@ -33,6 +33,10 @@ def activation_link(body):
 def test_signup_creates_inactive_account_with_household_and_sends_french_mail(client):
     response = client.post("/compte/signup/", SIGNUP)
     assert response.status_code == 302, response.content.decode()[:3000]
+    # The sign-up done page: the prepaid account must be credited before booking (FAQ §5).
+    done = client.get(response["Location"]).content.decode()
+    assert "Avant de réserver la cantine ou le périscolaire, créditez votre compte" in done
+    assert 'href="/paiements/?recharger=1#topup-title">Recharger mon compte</a>' in done
     user = User.objects.get()
     assert user.username == "camille.durand" and user.email == "camille.durand@example.test"
     household = Household.objects.get(adults__user=user)
@@ -50,6 +54,7 @@ def test_signup_creates_inactive_account_with_household_and_sends_french_mail(cl
     link = activation_link(message.body)
     response = client.get(link)
     assert response.status_code == 302 and response["Location"] == "/compte/login/"
+    assert "créditez votre compte d&#x27;avance" in client.get("/compte/login/").content.decode()
     assert EmailAddress.objects.get(user=user).verified
     client.post(
         "/compte/login/", {"login": "CAMILLE.DURAND@example.test", "password": SIGNUP["password1"]}

@@ -18,9 +18,9 @@ def frozen():
 
 @pytest.fixture
 def family(db):
-    """A parent whose child attends a school with the four activities: (user, household, child,
-    activities by kind)."""
-    user, household, child = make_parent()
+    """A parent (account in credit) whose child attends a school with the four activities:
+    (user, household, child, activities by kind)."""
+    user, household, child = make_parent(credit_amount="100.00")
     activities = make_activities(child.school)
     return user, household, child, activities
 

@@ -19,8 +19,8 @@ MONDAY = datetime.date(2026, 11, 30)
 def test_last_place_goes_to_exactly_one_parent(frozen):
     if connection.vendor != "postgresql":
         pytest.skip("select_for_update needs PostgreSQL")
-    first_user, _h1, first = make_parent()
-    second_user, _h2, second = make_parent(school=first.school)
+    first_user, _h1, first = make_parent(credit_amount="50")
+    second_user, _h2, second = make_parent(credit_amount="50", school=first.school)
     lunch = make_activities(first.school)[Activity.Kind.LUNCH]
     lunch.capacity = 1
     lunch.save()
@@ -48,3 +48,46 @@ def test_last_place_goes_to_exactly_one_parent(frozen):
     booked = [o for o in outcomes.values() if o.booked]
     full = [o for o in outcomes.values() if [c.reason for c in o.skipped] == ["full"]]
     assert len(booked) == 1 and len(full) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_booking_waits_for_a_debit_in_progress_and_sees_no_credit(frozen):
+    """The credit check runs under a lock on the household: a booking made while the nightly
+    debit is emptying the account waits for it, then is refused."""
+    import time
+
+    from django.db import transaction
+
+    from portail.billing.services import post_entry
+
+    if connection.vendor != "postgresql":
+        pytest.skip("select_for_update needs PostgreSQL")
+    user, household, child = make_parent(credit_amount="4.10")
+    make_activities(child.school)
+    debited = threading.Event()
+    outcome = {}
+
+    def debit():
+        try:
+            with transaction.atomic():
+                post_entry(household, "-4.10", "Restauration scolaire", "consumption")
+                debited.set()
+                time.sleep(0.5)  # the booking arrives before this commits
+        finally:
+            connection.close()
+
+    def book():
+        try:
+            debited.wait(5)
+            outcome["booking"] = services.save_day(child, MONDAY, [Activity.Kind.LUNCH], user)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=debit), threading.Thread(target=book)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [c.reason for c in outcome["booking"].skipped] == ["blocked"]
+    assert not Booking.objects.exists()

@@ -11,12 +11,14 @@ from portail.agenda import services
 from portail.agenda.models import Activity, Attendance, Booking, Closure
 from portail.agenda.selectors import billable_items
 from portail.agenda.services import Skip
-from portail.core.models import AuditEvent
+from portail.core.models import AuditEvent, TownSettings
+from portail.families.services import booking_block_reason
 from tests.agenda.factories import book, make_activities
-from tests.factories import ChildFactory, SchoolFactory
+from tests.factories import ChildFactory, SchoolFactory, credit, make_parent
 
 MONDAY = datetime.date(2026, 11, 30)  # first day still open on Thursday 26/11
 FRIDAY = datetime.date(2026, 11, 27)  # past the deadline on Thursday 26/11
+TUESDAY = datetime.date(2026, 12, 1)
 LUNCH, MORNING = Activity.Kind.LUNCH, Activity.Kind.MORNING
 
 pytestmark = pytest.mark.django_db
@@ -65,16 +67,73 @@ def test_closed_days_cannot_be_booked(frozen, family):
     assert not Booking.objects.exists()
 
 
-def test_blocked_account_can_neither_book_nor_cancel(frozen, family):
+def test_blocked_account_cannot_book_but_can_cancel(frozen, family):
     user, household, child, activities = family
     book(child, activities[LUNCH], MONDAY)
     household.negative_balance_since = datetime.date(2026, 10, 1)
     household.save()
     outcome = services.save_day(child, MONDAY, [MORNING], user)
-    assert {c.reason for c in outcome.skipped} == {Skip.BLOCKED}
-    assert len(outcome.skipped) == 2  # the booking of the morning and the cancelling of lunch
-    assert "recharger mon compte" in next(iter(outcome.block_reasons.values()))
-    assert Booking.objects.get().status == "booked"
+    assert [(c.kind, c.reason) for c in outcome.skipped] == [(MORNING, Skip.BLOCKED)]
+    assert [c.kind for c in outcome.cancelled] == [LUNCH]
+    assert "01/10/2026" in next(iter(outcome.block_reasons.values()))
+    assert Booking.objects.get().status == "cancelled"
+
+
+def _no_credit_family():
+    user, household, child = make_parent()
+    return user, household, child, make_activities(child.school)
+
+
+def test_family_without_credit_cannot_book(frozen):
+    user, household, child, activities = _no_credit_family()
+    outcome = services.save_day(child, MONDAY, [LUNCH], user)
+    assert [c.reason for c in outcome.skipped] == [Skip.BLOCKED]
+    assert "crédité" in next(iter(outcome.block_reasons.values()))
+    outcome = services.bulk_change([child], [LUNCH], [MONDAY, FRIDAY], "book", user)
+    assert {c.reason for c in outcome.skipped} == {Skip.BLOCKED} and not outcome.booked
+    assert not Booking.objects.exists()
+    # an agent may still book for the family
+    assert services.save_day(child, MONDAY, [LUNCH], user, as_agent=True).booked
+
+
+def test_family_without_credit_can_cancel(frozen):
+    user, household, child, activities = _no_credit_family()
+    book(child, activities[LUNCH], MONDAY)
+    book(child, activities[MORNING], TUESDAY)
+    outcome = services.save_day(child, MONDAY, [], user)
+    assert [c.kind for c in outcome.cancelled] == [LUNCH]
+    outcome = services.bulk_change([child], [MORNING], [TUESDAY], "cancel", user)
+    assert len(outcome.cancelled) == 1 and not outcome.skipped
+    assert set(Booking.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_credit_rule_follows_the_balance_and_the_grace_period(frozen):
+    from portail.billing.services import post_entry
+
+    user, household, child, activities = _no_credit_family()
+    assert booking_block_reason(household) is not None  # new family at 0,00 €: no grace
+    credit(household, "4.10")
+    household.refresh_from_db()
+    assert household.has_credit and booking_block_reason(household) is None
+    post_entry(household, "-4.10", "Restauration scolaire", "consumption")
+    household.refresh_from_db()
+    assert not household.has_credit
+    assert booking_block_reason(household) is not None  # 0,00 €: no credit
+    post_entry(household, "-1.40", "Accueil matin", "consumption")
+    household.refresh_from_db()
+    # went negative today: within the grace period, it still books
+    assert services.save_day(child, MONDAY, [LUNCH], user).booked
+    three_days_later = datetime.date(2026, 11, 29)
+    assert booking_block_reason(household, three_days_later) is None
+    assert booking_block_reason(household, datetime.date(2026, 12, 31)) is not None
+
+
+def test_booking_allowed_at_zero_when_the_town_does_not_require_credit(frozen):
+    town = TownSettings.current()
+    town.credit_required_to_book = False
+    town.save()
+    user, household, child, activities = _no_credit_family()
+    assert services.save_day(child, MONDAY, [LUNCH], user).booked
 
 
 def test_capacity_full(frozen, family):
@@ -127,7 +186,7 @@ def test_bulk_school_year_books_everything_in_few_queries(family):
         outcome = services.bulk_change(children, kinds, days, "book", user)
     assert len(outcome.booked) > 3 * 4 * 130  # about 140 open days (Mon, Tue, Thu, Fri)
     assert Booking.objects.count() == len(outcome.booked)
-    assert len(queries) < 20
+    assert len(queries) <= 20  # households and activities locked, closures, bookings, counts...
 
 
 def test_agent_closure_cancels_bookings_notifies_and_is_audited(frozen, family, agent):

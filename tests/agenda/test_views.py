@@ -214,3 +214,35 @@ def test_agent_finds_a_child_without_touching_the_sheet_form(client, family, age
     html = client.get(reverse("agenda_agent:home"), {"q": child.first_name}).content.decode()
     assert reverse("agenda_agent:child_calendar", args=[child.pk]) in html
     assert "errorlist" not in html
+
+
+def test_family_without_credit_sees_why_and_may_only_cancel(client, frozen):
+    from tests.agenda.factories import make_activities
+
+    user, household, child = make_parent()
+    activities = make_activities(child.school)
+    book(child, activities[LUNCH], MONDAY)
+    client.force_login(user)
+    for url in (reverse("agenda:calendar"), day_url(child, MONDAY), reverse("agenda:bulk")):
+        html = client.get(url).content.decode()
+        assert "doit être crédité avant de pouvoir réserver" in html, url
+        assert 'href="/paiements/?recharger=1#topup-title">recharger mon compte</a>' in html
+    # a forged new booking is refused, the cancellation goes through
+    response = client.post(day_url(child, MONDAY), {"slots": ["morning"]}, follow=True)
+    html = response.content.decode()
+    assert "Accueil matin non modifié : compte bloqué" in html
+    assert "Restauration scolaire annulé" in html
+    assert not Booking.objects.filter(status="booked").exists()
+    period = {
+        "children": [child.pk],
+        "action": "create",
+        "start": "2026-11-30",
+        "end": "2026-12-04",
+        "kinds": [LUNCH],
+        "weekdays": ["0", "1"],
+    }
+    html = client.get(reverse("agenda:bulk_period"), period).content.decode()
+    assert "doit être crédité" in html
+    html = client.post(reverse("agenda:bulk_save"), {**period, "days": ["2026-12-01"]})
+    assert "doit être crédité" in html.content.decode()
+    assert not Booking.objects.filter(status="booked").exists()

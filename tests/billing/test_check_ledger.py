@@ -109,6 +109,15 @@ def test_negative_flag_out_of_step_is_reported(billed):
     assert code != 0 and "marked negative since 2026-11-17" in out
 
 
+def test_credit_flag_out_of_step_is_reported(billed):
+    """A household marked without credit while its account holds 11,60 € would be refused
+    bookings it has paid for (credit before booking)."""
+    household, _child, _lunch = billed
+    Household.objects.filter(pk=household.pk).update(has_credit=False)
+    code, out = check_ledger()
+    assert code != 0 and "balance 11.60 but the household's credit flag is False" in out
+
+
 def test_a_missing_trigger_is_reported(billed):
     table = "billing_cashreceipt"
     with connection.cursor() as cursor:

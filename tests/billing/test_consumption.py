@@ -1,8 +1,11 @@
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from portail.agenda.models import AbsenceReason, Activity, Attendance, Booking, PriceBracket
 from portail.agenda.services import declare_absence
@@ -11,6 +14,14 @@ from portail.billing.models import LedgerEntry
 from tests.billing.factories import make_activity
 
 DAY = datetime.date(2027, 1, 12)  # a Tuesday
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def _after_day():
+    # Only a day that has ended is billed: these tests run the next morning unless they travel.
+    with time_machine.travel(datetime.datetime(2027, 1, 13, 9, tzinfo=PARIS), tick=False):
+        yield
 
 
 @pytest.mark.django_db
@@ -71,8 +82,6 @@ def test_cancelled_bookings_cost_nothing(parent):
 
 @pytest.mark.django_db
 def test_forecast_shows_the_day_it_turns_negative(parent, cashier, client):
-    import time_machine
-
     from portail.billing import services
 
     _user, household, child = parent
@@ -94,9 +103,6 @@ def test_forecast_shows_the_day_it_turns_negative(parent, cashier, client):
 
 @pytest.mark.django_db
 def test_command_defaults_to_yesterday_and_rejects_bad_dates(parent):
-    import time_machine
-    from django.core.management.base import CommandError
-
     _user, household, child = parent
     lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
     Booking.objects.create(child=child, activity=lunch, date=DAY)
@@ -137,3 +143,131 @@ def test_run_in_batches_notifies_each_crossing_once(parent, cashier):
     assert poor.negative_balance_since is not None
     notices = Message.objects.filter(subject__icontains="négatif")
     assert list(notices.values_list("recipient", flat=True)) == [other_user.pk]
+
+
+# --- only days that have ended ------------------------------------------------------------------
+
+
+def _booked_lunch(child, day=DAY):
+    lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
+    Booking.objects.create(child=child, activity=lunch, date=day)
+    return lunch
+
+
+def _run_command(*args):
+    """`manage.py bill_consumption ...` as cron runs it: (exit status, message on stderr).
+    Django exits with a CommandError's `returncode` and prints its message."""
+    try:
+        call_command("bill_consumption", *args)
+    except CommandError as exc:
+        return exc.returncode, str(exc)
+    return 0, ""
+
+
+@pytest.mark.django_db
+def test_today_and_future_days_are_refused_with_a_message_and_an_exit_status(parent):
+    _user, household, child = parent
+    _booked_lunch(child)
+    _booked_lunch(child, DAY + datetime.timedelta(days=2))
+    with time_machine.travel(datetime.datetime(2027, 1, 12, 20, tzinfo=PARIS), tick=False):
+        status, err = _run_command("--date", DAY.isoformat())
+        assert status == 1
+        assert "mardi 12 janvier 2027 n'est pas terminé" in err
+        assert "facturées à partir de demain" in err
+        status, err = _run_command("--date", "2027-01-14")
+        assert status == 1 and "jeudi 14 janvier 2027 est dans le futur" in err
+        status, err = _run_command()  # the default, yesterday, is fine
+        assert status == 0
+    assert not LedgerEntry.objects.exists()
+    assert not Attendance.objects.filter(billed=True).exists()
+    # the next day, the same command bills it
+    call_command("bill_consumption", "--date", DAY.isoformat())
+    assert selectors.balance_of(household) == Decimal("-4.10")
+
+
+@pytest.mark.django_db
+def test_today_is_billed_after_the_closing_time_and_its_sheet_stays_editable(parent):
+    from portail.agenda.services import record_attendance
+    from portail.billing.services import BillingError, bill_consumption
+    from portail.core.models import TownSettings
+
+    _user, household, child = parent
+    lunch = _booked_lunch(child)
+    evening = make_activity(child.school, Activity.Kind.EVENING1, "1.60")
+    Attendance.objects.create(child=child, activity=lunch, date=DAY, state="present")
+    town = TownSettings.current()
+    town.consumption_closing_time = datetime.time(18, 30)
+    town.save()
+    with time_machine.travel(datetime.datetime(2027, 1, 12, 18, 0, tzinfo=PARIS), tick=False):
+        with pytest.raises(BillingError, match="facturées à partir de 18 h 30"):
+            bill_consumption(DAY)
+        status, err = _run_command("--date", DAY.isoformat())
+        assert status == 1 and "à partir de 18 h 30" in err
+    with time_machine.travel(datetime.datetime(2027, 1, 12, 18, 45, tzinfo=PARIS), tick=False):
+        assert bill_consumption(DAY) == 1
+        # billed today, not locked: the evening sheet can still be taken
+        assert not Attendance.objects.filter(billed=True).exists()
+        assert record_attendance(evening, DAY, {child.pk: "present"}, None) == 1
+    with time_machine.travel(datetime.datetime(2027, 1, 13, 2, tzinfo=PARIS), tick=False):
+        assert bill_consumption(DAY) == 1  # the nightly run bills the late presence, then locks
+        assert record_attendance(evening, DAY, {child.pk: "absent"}, None) == 0
+    assert set(Attendance.objects.values_list("billed", flat=True)) == {True}
+    assert selectors.balance_of(household) == Decimal("-6.70")  # 4,10 + 1,60 + 1,00 surcharge
+    assert LedgerEntry.objects.filter(activity=lunch).count() == 1
+
+
+@pytest.mark.django_db
+def test_attendance_of_a_billed_past_day_is_locked(parent):
+    from portail.agenda.services import add_unbooked_presence, record_attendance
+    from portail.billing.services import bill_consumption
+    from tests.factories import AgentFactory
+
+    agent_user = AgentFactory()
+    _user, _household, child = parent
+    lunch = _booked_lunch(child)
+    assert record_attendance(lunch, DAY, {child.pk: "present"}, agent_user) == 1
+    bill_consumption(DAY)
+    assert Attendance.objects.get().billed
+    assert record_attendance(lunch, DAY, {child.pk: "absent"}, agent_user) == 0
+    assert Attendance.objects.get().state == "present"
+    with pytest.raises(Exception, match="facturé"):
+        add_unbooked_presence(lunch, DAY, child, agent_user)
+
+
+def _results():
+    return sorted(
+        LedgerEntry.objects.filter(source="consumption").values_list(
+            "account__household_id", "amount", "label", "date", "service_date", "child_id"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_missed_day_billed_later_gives_the_same_result_and_twice_nothing_more(parent):
+    from django.db import transaction
+
+    from portail.billing.services import bill_consumption
+    from tests.factories import make_parent
+
+    _user, household, child = parent
+    lunch = _booked_lunch(child)
+    _other_user, other, other_child = make_parent(school=child.school)
+    morning = make_activity(child.school, Activity.Kind.MORNING, "1.40")
+    Booking.objects.create(child=other_child, activity=morning, date=DAY)
+    Attendance.objects.create(child=other_child, activity=lunch, date=DAY, state="present")
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():  # the run on time, the next night
+        assert bill_consumption(DAY) == 3
+        on_time = (_results(), selectors.balance_of(household), selectors.balance_of(other))
+        raise Rollback
+    assert not LedgerEntry.objects.exists()
+
+    with time_machine.travel(datetime.datetime(2027, 1, 18, 2, tzinfo=PARIS), tick=False):
+        assert bill_consumption(DAY) == 3  # the night was missed: billed five days later
+        assert bill_consumption(DAY) == 0
+        call_command("bill_consumption", "--date", DAY.isoformat())
+    assert (_results(), selectors.balance_of(household), selectors.balance_of(other)) == on_time
+    assert on_time[1] == Decimal("-4.10") and on_time[2] == Decimal("-6.50")

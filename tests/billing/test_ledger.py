@@ -14,8 +14,9 @@ from portail.messaging.models import Message, OutboundEmail
 from tests.factories import CashierFactory, make_parent
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500"), places=2)
+cash_amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("300"), places=2)
 operation = st.one_of(
-    st.tuples(st.just("cash"), amounts),
+    st.tuples(st.just("cash"), cash_amounts),
     st.tuples(st.just("refund"), amounts),
     st.tuples(st.just("debit"), amounts),
     st.tuples(st.just("reverse"), st.integers(min_value=0, max_value=50)),
@@ -33,7 +34,7 @@ def test_balance_is_always_the_sum_of_entries(ops):
     external = Decimal("0")  # money that came in or went out through an operation
     for op, value in ops:
         if op == "cash":
-            services.record_cash_payment(household, value, cashier)
+            services.record_cash_payment(household, value, cashier, confirmed=True)
             external += value
         elif op == "refund":
             services.record_refund(household, value, "geste", cashier)
@@ -55,6 +56,7 @@ def test_balance_is_always_the_sum_of_entries(ops):
         assert account.balance == selectors.sum_of_entries(household) == external
         household.refresh_from_db()
         assert (household.negative_balance_since is not None) == (account.balance < 0)
+        assert household.has_credit == (account.balance > 0)
 
 
 @pytest.mark.django_db
@@ -132,7 +134,11 @@ def test_negative_balance_timeline(parent, cashier, client):
         services.record_cash_payment(household, "4.60", cashier)
         household.refresh_from_db()
         assert household.negative_balance_since is None
-        assert booking_block_reason(household) is None
+        # back to 0,00 €: still no credit to book with (FAQ §5)
+        assert "crédité" in booking_block_reason(household)
+        services.record_cash_payment(household, "0.01", cashier)
+        household.refresh_from_db()
+        assert household.has_credit and booking_block_reason(household) is None
         assert "bloqu" not in client.get("/paiements/").content.decode()
 
 

@@ -72,7 +72,7 @@ def test_concurrent_consumption_runs_debit_once():
     _user, household, child = make_parent()
     lunch = make_activity(child.school, Activity.Kind.LUNCH, "4.10")
     morning = make_activity(child.school, Activity.Kind.MORNING, "1.40")
-    day = datetime.date(2027, 1, 12)
+    day = datetime.date(2026, 1, 13)  # a day that has ended (only those are billed)
     for activity in (lunch, morning):
         Booking.objects.create(child=child, activity=activity, date=day)
     run_concurrently(lambda i: services.bill_consumption(day), 6)

@@ -23,7 +23,7 @@ def clock_at_thursday():
 
 @pytest.fixture
 def martin(db):
-    user, household, lea = make_parent(first_name="Léa")
+    user, household, lea = make_parent(credit_amount="100", first_name="Léa")
     hugo = ChildFactory(household=household, school=lea.school, first_name="Hugo")
     activities = make_activities(lea.school)
     return user, lea, hugo, activities

@@ -2,14 +2,15 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portail.billing.services import bill_consumption
+from portail.billing.services import BillingError, bill_consumption
 from portail.core import clock
 
 
 class Command(BaseCommand):
     help = (
         "Debit the prepaid accounts for what the children consumed on a day (default: "
-        "yesterday). Idempotent: running it again for the same day debits nothing more."
+        "yesterday). Only a day that has ended (before today, or today after the town's closing "
+        "time). Idempotent: running it again for the same day debits nothing more."
     )
 
     def add_arguments(self, parser):
@@ -23,5 +24,8 @@ class Command(BaseCommand):
                 raise CommandError("--date must be YYYY-MM-DD") from exc
         else:
             day = clock.today() - datetime.timedelta(days=1)
-        count = bill_consumption(day)
+        try:
+            count = bill_consumption(day)
+        except BillingError as exc:  # a day not over: refused, exit status 1
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"{day.isoformat()}: {count} new debit(s).")

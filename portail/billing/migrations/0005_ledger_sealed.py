@@ -63,7 +63,7 @@ def copy_author_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0002_tax_certificate_paid_amounts"),
+        ("billing", "0004_household_has_credit_from_balance"),
         ("families", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -37,14 +37,39 @@ def test_every_registered_command_exists():
 @pytest.mark.parametrize(
     ("schedule", "moment", "previous", "following"),
     [
-        (jobs.Every(5), paris(2026, 12, 1, 10, 7), paris(2026, 12, 1, 10, 5), paris(2026, 12, 1, 10, 10)),
-        (jobs.Every(5), paris(2026, 12, 1, 10, 5), paris(2026, 12, 1, 10, 5), paris(2026, 12, 1, 10, 10)),
-        (jobs.Daily(datetime.time(0, 30)), paris(2026, 12, 1, 0, 10), paris(2026, 11, 30, 0, 30), paris(2026, 12, 1, 0, 30)),
+        (
+            jobs.Every(5),
+            paris(2026, 12, 1, 10, 7),
+            paris(2026, 12, 1, 10, 5),
+            paris(2026, 12, 1, 10, 10),
+        ),
+        (
+            jobs.Every(5),
+            paris(2026, 12, 1, 10, 5),
+            paris(2026, 12, 1, 10, 5),
+            paris(2026, 12, 1, 10, 10),
+        ),
+        (
+            jobs.Daily(datetime.time(0, 30)),
+            paris(2026, 12, 1, 0, 10),
+            paris(2026, 11, 30, 0, 30),
+            paris(2026, 12, 1, 0, 30),
+        ),
         # Across the spring DST change (2027-03-28): 24 wall-clock hours apart, 23 real ones.
-        (jobs.Daily(datetime.time(4, 0)), paris(2027, 3, 28, 12), paris(2027, 3, 28, 4), paris(2027, 3, 29, 4)),
-        (jobs.Yearly(8, 1, datetime.time(3, 30)), paris(2026, 12, 1), paris(2026, 8, 1, 3, 30), paris(2027, 8, 1, 3, 30)),
+        (
+            jobs.Daily(datetime.time(4, 0)),
+            paris(2027, 3, 28, 12),
+            paris(2027, 3, 28, 4),
+            paris(2027, 3, 29, 4),
+        ),
+        (
+            jobs.Yearly(8, 1, datetime.time(3, 30)),
+            paris(2026, 12, 1),
+            paris(2026, 8, 1, 3, 30),
+            paris(2027, 8, 1, 3, 30),
+        ),
     ],
-)  # fmt: skip
+)
 def test_schedules_previous_and_next(schedule, moment, previous, following):
     assert schedule.previous(moment) == previous
     assert schedule.next(moment) == following
@@ -53,9 +78,18 @@ def test_schedules_previous_and_next(schedule, moment, previous, following):
 def _systemd_next(expression, base):
     """The next elapses systemd computes for an OnCalendar expression (systemd-analyze)."""
     out = subprocess.run(
-        ["systemd-analyze", "calendar", "--iterations=3", f"--base-time={base:%Y-%m-%d %H:%M:%S} UTC", expression],
-        capture_output=True, text=True, check=True, env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
-    ).stdout  # fmt: skip
+        [
+            "systemd-analyze",
+            "calendar",
+            "--iterations=3",
+            f"--base-time={base:%Y-%m-%d %H:%M:%S} UTC",
+            expression,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
+    ).stdout
     found = []
     for line in out.splitlines():
         if "Next elapse:" in line or "Iter. #" in line:
@@ -87,9 +121,16 @@ def test_shipped_systemd_units_match_the_registry():
 
 def test_shipped_units_are_valid_for_systemd():
     result = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", *sorted(str(p) for p in DEPLOY.glob("portail-*"))],
-        capture_output=True, text=True, cwd=DEPLOY,
-    )  # fmt: skip
+        [
+            "systemd-analyze",
+            "verify",
+            "--man=no",
+            *sorted(str(p) for p in DEPLOY.glob("portail-*")),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=DEPLOY,
+    )
     problems = [
         line
         for line in (result.stdout + result.stderr).splitlines()

@@ -71,7 +71,9 @@ def test_every_page_and_download_of_a_parent_is_no_store(demo):
     ), downloads
     assert "/compte/donnees/telecharger/" in downloads, downloads
     assert len(ok) > 20
-    cached = {p: r.get("Cache-Control") for p, r in ok.items() if r.get("Cache-Control") != NO_STORE}
+    cached = {
+        p: r.get("Cache-Control") for p, r in ok.items() if r.get("Cache-Control") != NO_STORE
+    }
     # Only the shared stylesheet of the town's colours (and its logo) stay cacheable.
     assert set(cached) <= {"/theme.css", "/logo"}, cached
 

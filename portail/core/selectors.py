@@ -1,0 +1,67 @@
+"""Reads of the core app: the state of the periodic jobs (back-office « Tâches planifiées »)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from portail.core import clock, jobs
+from portail.core.models import JobRun
+
+# A run still « running » after this long was killed (timeout, restart): shown as a problem.
+STALLED_AFTER = datetime.timedelta(hours=2)
+
+
+@dataclass
+class JobStatus:
+    job: jobs.Job
+    last_run: JobRun | None
+    last_success: JobRun | None
+    due_at: datetime.datetime  # the latest time it should have started
+    next_run: datetime.datetime
+    late: bool  # no run started since it was due (beyond the grace)
+    failed: bool
+    stalled: bool
+
+    @property
+    def problem(self) -> bool:
+        return self.late or self.failed or self.stalled
+
+
+def job_statuses(moment=None) -> list[JobStatus]:
+    """Every registered job with its last run, its next run and what is wrong (3 queries)."""
+    moment = moment or clock.now()
+    names = [job.name for job in jobs.JOBS]
+    latest_ids = JobRun.objects.filter(job__in=names).values("job").annotate(last=Max("id"))
+    success_ids = (
+        JobRun.objects.filter(job__in=names, outcome=JobRun.Outcome.OK)
+        .values("job")
+        .annotate(last=Max("id"))
+    )
+    ids = {row["last"] for row in latest_ids} | {row["last"] for row in success_ids}
+    runs = {run.pk: run for run in JobRun.objects.filter(pk__in=ids)}
+    latest = {row["job"]: runs[row["last"]] for row in latest_ids}
+    success = {row["job"]: runs[row["last"]] for row in success_ids}
+    statuses = []
+    for job in jobs.JOBS:
+        last = latest.get(job.name)
+        due = job.schedule.previous(moment)
+        started_since_due = last is not None and last.started_at >= due
+        running = last is not None and last.outcome == JobRun.Outcome.RUNNING
+        statuses.append(
+            JobStatus(
+                job=job,
+                last_run=last,
+                last_success=success.get(job.name),
+                due_at=due,
+                next_run=job.schedule.next(moment),
+                late=not started_since_due and moment > due + job.grace,
+                failed=last is not None and last.outcome == JobRun.Outcome.FAILED,
+                stalled=running and moment - last.started_at > STALLED_AFTER,
+            )
+        )
+    return statuses
+
+
+def jobs_needing_attention(moment=None) -> list[JobStatus]:
+    return [status for status in job_statuses(moment) if status.problem]

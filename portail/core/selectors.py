@@ -17,7 +17,7 @@ class JobStatus:
     job: jobs.Job
     last_run: JobRun | None
     last_success: JobRun | None
-    due_at: datetime.datetime  # the latest time it should have started
+    due_at: datetime.datetime  # the latest slot it should have started for by now
     next_run: datetime.datetime
     late: bool  # no run started since it was due (beyond the grace)
     failed: bool
@@ -45,7 +45,8 @@ def job_statuses(moment=None) -> list[JobStatus]:
     statuses = []
     for job in jobs.JOBS:
         last = latest.get(job.name)
-        due = job.schedule.previous(moment)
+        # The latest slot whose grace is over: a run must have started since.
+        due = job.schedule.previous(moment - job.grace)
         started_since_due = last is not None and last.started_at >= due
         running = last is not None and last.outcome == JobRun.Outcome.RUNNING
         statuses.append(
@@ -55,7 +56,7 @@ def job_statuses(moment=None) -> list[JobStatus]:
                 last_success=success.get(job.name),
                 due_at=due,
                 next_run=job.schedule.next(moment),
-                late=not started_since_due and moment > due + job.grace,
+                late=not started_since_due,
                 failed=last is not None and last.outcome == JobRun.Outcome.FAILED,
                 stalled=running and moment - last.started_at > STALLED_AFTER,
             )

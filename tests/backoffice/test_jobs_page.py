@@ -82,3 +82,13 @@ def test_a_run_without_end_is_flagged_as_interrupted(agent_client):
         )
         html = agent_client.get(URL).content.decode()
     assert "Interrompue" in html
+
+
+def test_a_five_minute_job_silent_for_two_slots_is_late(agent_client):
+    with time_machine.travel(NOW, tick=False):
+        services.run_all_due(trigger="scheduler")
+    with time_machine.travel(NOW + datetime.timedelta(minutes=4), tick=False):
+        assert "En retard" not in agent_client.get(URL).content.decode()
+    with time_machine.travel(NOW + datetime.timedelta(minutes=10), tick=False):
+        html = agent_client.get(URL).content.decode()
+    assert "En retard : prévue le 01/12/2026 10:10" in html

@@ -1,11 +1,14 @@
+import logging
 import signal
 import threading
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from portail.core import services
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -25,8 +28,14 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
         while not self.stopping:
-            for run in services.run_all_due(trigger="scheduler"):
-                self.stdout.write(f"{run.job} [{run.slot:%Y-%m-%d %H:%M}]: {run.outcome}")
+            try:
+                for run in services.run_all_due(trigger="scheduler"):
+                    self.stdout.write(f"{run.job} [{run.slot:%Y-%m-%d %H:%M}]: {run.outcome}")
+            except DatabaseError:
+                if once:
+                    raise
+                # The database is away (restart, network): try again at the next pass.
+                logger.exception("scheduler pass failed")
             if once:
                 break
             slept = 0.0

@@ -59,5 +59,15 @@ def server_error(request):
         town = TownSettings.current()
     except Exception:  # noqa: BLE001 - the error page must render whatever broke
         town = None
-    with translation.override(settings.LANGUAGE_CODE):
-        return HttpResponseServerError(render_to_string("500.html", {"town": town}))
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            return HttpResponseServerError(render_to_string("500.html", {"town": town}))
+    except Exception:  # noqa: BLE001 - e.g. static files' manifest missing: plain page
+        return HttpResponseServerError(_PLAIN_500, content_type="text/html; charset=utf-8")
+
+
+_PLAIN_500 = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Erreur du serveur</title>'
+    "</head><body><main><h1>Une erreur s'est produite</h1><p>Réessayez dans quelques instants."
+    '</p><p><a href="/">Retour à l’accueil</a></p></main></body></html>'
+)

@@ -101,3 +101,14 @@ def test_500_renders_when_the_town_cannot_be_read(monkeypatch):
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     assert "Une erreur s'est produite" in _html(response)
+
+
+def test_500_still_answers_when_the_template_cannot_render(settings):
+    # Production storage without a collected manifest: the {% static %} tag raises.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    assert "Une erreur s'est produite" in _html(response)

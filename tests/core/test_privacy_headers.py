@@ -1,5 +1,6 @@
 """Item 7 of issue 12: personal pages and downloads are never cached; unused features are off."""
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -8,8 +9,6 @@ from django.core.management import call_command
 from django.test import Client
 
 from portail.accounts.models import User
-from portail.agenda import services as agenda_services
-from portail.families.models import Household
 
 NO_STORE = "no-store, private"
 
@@ -100,13 +99,13 @@ def test_uploaded_document_served_to_its_family_is_no_store(demo):
 
 
 def test_calendar_feed_is_no_store_although_anonymous(demo):
-    household = Household.objects.get(name="Famille Martin")
-    agenda_services.regenerate_feed(household)
-    from portail.agenda.models import CalendarFeed
-
-    token = CalendarFeed.objects.get(household=household).token
-    response = Client().get(f"/agenda/ical/{token}.ics")
+    # The parent creates the private address through the page, as a calendar app would get it.
+    page = _signed_in("demo.parent").post("/agenda/calendrier/", follow=True)
+    found = re.search(r"http://testserver(/[^\"<\s]*ical[^\"<\s]*)", page.content.decode())
+    assert found, "no calendar address shown"
+    response = Client().get(found.group(1))
     assert response.status_code == 200
+    assert b"BEGIN:VCALENDAR" in response.content
     assert response["Cache-Control"] == NO_STORE
 
 

@@ -271,3 +271,33 @@ def test_concurrent_schedulers_run_a_slot_once():
     ran = [run for run in results if run is not None]
     assert len(results) == 8 and len(ran) == 1
     assert JobRun.objects.filter(job="send_emails", slot=slot).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_scheduler_processes_share_the_slots():
+    """Two `run_scheduler --once` processes at once: every due slot runs in exactly one."""
+    import os
+    import sys
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    command = [sys.executable, "manage.py", "run_scheduler", "--once"]
+    processes = [
+        subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0]
+    lines = [set(out.splitlines()) for out in outputs]
+    assert not lines[0] & lines[1], "a slot ran in both processes"
+    assert len(lines[0] | lines[1]) == JobRun.objects.count()
+    assert JobRun.objects.count() == sum(job.catch_up for job in jobs.JOBS)

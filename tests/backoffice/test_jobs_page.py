@@ -44,6 +44,7 @@ def test_all_jobs_up_to_date(agent_client):
         assert job.name in html
     assert "toutes les 5 minutes" in html
     assert "chaque jour à 00:30" in html
+    assert "chaque année le 1er août à 03:30" in html
     assert "01/12/2026 10:10" in html  # next run of the 5-minute jobs
     assert "Réussie" in html
 

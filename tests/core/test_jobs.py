@@ -301,3 +301,12 @@ def test_two_scheduler_processes_share_the_slots():
     assert not lines[0] & lines[1], "a slot ran in both processes"
     assert len(lines[0] | lines[1]) == JobRun.objects.count()
     assert JobRun.objects.count() == sum(job.catch_up for job in jobs.JOBS)
+
+
+@pytest.mark.django_db
+def test_administrator_reads_the_history_of_runs_but_cannot_edit_it(admin_client):
+    run = services.run_job(jobs.get("send_emails"), trigger="manual")
+    listing = admin_client.get("/administration/core/jobrun/")
+    assert listing.status_code == 200 and "send_emails" in listing.content.decode()
+    assert admin_client.get(f"/administration/core/jobrun/{run.pk}/delete/").status_code == 403
+    assert admin_client.get("/administration/core/jobrun/add/").status_code == 403

@@ -100,7 +100,7 @@ def test_uploaded_document_served_to_its_family_is_no_store(demo):
 
 def test_calendar_feed_is_no_store_although_anonymous(demo):
     # The parent creates the private address through the page, as a calendar app would get it.
-    page = _signed_in("demo.parent").post("/agenda/calendrier/", follow=True)
+    page = _signed_in("demo.parent").post("/agenda/calendrier/", {"action": "renew"}, follow=True)
     found = re.search(r"http://testserver(/[^\"<\s]*ical[^\"<\s]*)", page.content.decode())
     assert found, "no calendar address shown"
     response = Client().get(found.group(1))

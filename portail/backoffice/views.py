@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from portail.backoffice.permissions import agent_required
+from portail.backoffice.permissions import agent_required, staff_required
 from portail.core.selectors import job_statuses, jobs_needing_attention
 from portail.pages.models import ContactMessage
 
@@ -29,7 +29,7 @@ def _duration(delta) -> str:
     return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
 
 
-@agent_required
+@staff_required
 def jobs(request):
     """The periodic jobs (core.jobs): schedule, last run, outcome, duration, next run."""
     statuses = job_statuses()

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from portail.core import clock, jobs
 from portail.core.models import JobRun
+from portail.core.signals import job_started_failing
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def run_job(job: jobs.Job, *, slot=None, trigger: str = "manual") -> JobRun | No
     run.save(update_fields=["finished_at", "exit_code", "outcome", "output"])
     if exit_code:
         logger.error("job %s failed (exit %s): %s", job.name, exit_code, run.output[-500:])
+        _tell_new_failure(run)
     retention = clock.now() - settings.JOB_RUNS_RETENTION
     JobRun.objects.filter(job=job.name, started_at__lt=retention).delete()
     return run
@@ -83,3 +85,17 @@ def run_all_due(*, trigger: str, moment=None) -> list[JobRun]:
     for job in jobs.JOBS:
         runs += run_due(job, trigger=trigger, moment=moment)
     return runs
+
+
+def _tell_new_failure(run: JobRun) -> None:
+    previous = (
+        JobRun.objects.filter(job=run.job, started_at__lte=run.started_at)
+        .exclude(pk=run.pk)
+        .exclude(outcome=JobRun.Outcome.RUNNING)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    if previous is None or previous.outcome == JobRun.Outcome.OK:
+        for receiver, error in job_started_failing.send_robust(sender=JobRun, run=run):
+            if isinstance(error, Exception):
+                logger.error("alert of %s failed in %s: %r", run.job, receiver, error)

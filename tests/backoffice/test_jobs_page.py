@@ -10,7 +10,8 @@ from django.core.management import get_commands
 from portail.core import jobs, services
 from portail.core.clock import PARIS
 from portail.core.models import JobRun
-from tests.factories import AgentFactory
+from portail.messaging.models import Message
+from tests.factories import AgentFactory, CashierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/gestion/taches/"
@@ -93,3 +94,51 @@ def test_a_five_minute_job_silent_for_two_slots_is_late(agent_client):
     with time_machine.travel(NOW + datetime.timedelta(minutes=10), tick=False):
         html = agent_client.get(URL).content.decode()
     assert "En retard : prévue le 01/12/2026 10:10" in html
+
+
+def test_the_regie_sees_the_jobs_page(client):
+    client.force_login(CashierFactory())
+    assert client.get(URL).status_code == 200
+
+
+def _fail(job_name, when):
+    broken = dataclasses.replace(jobs.get(job_name), command="no_such_command")
+    with time_machine.travel(when, tick=False):
+        return services.run_job(broken, trigger="scheduler")
+
+
+def _succeed(job_name, when):
+    job = dataclasses.replace(jobs.get(job_name), command="send_emails", date_offset=None)
+    with time_machine.travel(when, tick=False):
+        return services.run_job(job, trigger="scheduler")
+
+
+def test_a_money_job_failing_tells_the_administrator_and_the_regie_once(
+    mailbox, django_capture_on_commit_callbacks
+):
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    cashier = CashierFactory(username="regie")
+    agent = AgentFactory(username="agent")
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail("bill_consumption", NOW)
+        _fail("bill_consumption", NOW + datetime.timedelta(days=1))  # still failing: no alert
+    for user in (admin, cashier):
+        messages = Message.objects.filter(recipient=user)
+        assert [m.subject for m in messages] == ["Tâche planifiée en échec : bill_consumption"]
+        assert "01/12/2026 10:07" in messages[0].body
+        assert "code de sortie 1" in messages[0].body
+        assert messages[0].link == URL
+    assert not Message.objects.filter(recipient=agent).exists()
+    assert len(mailbox.to(admin.email)) == 1 and len(mailbox.to(cashier.email)) == 1
+
+    _succeed("bill_consumption", NOW + datetime.timedelta(days=2))
+    _fail("bill_consumption", NOW + datetime.timedelta(days=3))  # a new streak: told again
+    assert Message.objects.filter(recipient=cashier).count() == 2
+
+
+def test_other_jobs_failing_tell_only_the_administrator():
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    cashier = CashierFactory(username="regie")
+    _fail("purge_drafts", NOW)
+    assert Message.objects.filter(recipient=admin).count() == 1
+    assert not Message.objects.filter(recipient=cashier).exists()

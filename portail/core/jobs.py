@@ -196,7 +196,7 @@ JOBS: tuple[Job, ...] = (
     Job(
         "check_ledger",
         "check_ledger",
-        Daily(_at(4, 0)),
+        Daily(_at(5, 30)),
         gettext_lazy("Check that every stored balance equals the sum of its ledger entries."),
     ),
     Job(

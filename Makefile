@@ -56,7 +56,9 @@ run: demo
 	@echo "E-mails : console et http://127.0.0.1:$(PORT)/dev/mails/"
 	@echo ""
 	DEBUG=1 $(PY) manage.py db_worker --interval 1 & \
-	worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	worker=$$!; \
+	DEBUG=1 $(PY) manage.py run_scheduler & \
+	scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Sees every response (static files included): no-store on personal ones, Permissions-Policy.
+    "portail.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,6 +183,17 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the portal never uses (uploads use the file picker, payment the bank's page).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+)  # fmt: skip
+# French error pages (core/views.py): the CSRF failure explains what to do.
+CSRF_FAILURE_VIEW = "portail.core.views.csrf_failure"
 
 # django-csp 4: no inline script or style anywhere; the town's colours come from a CSS view.
 CONTENT_SECURITY_POLICY = {
@@ -252,6 +265,12 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 NEGATIVE_BALANCE_GRACE_DAYS = env.int("NEGATIVE_BALANCE_GRACE_DAYS", default=15)
 
 # Each area's settings below its own heading (keeps merges of parallel work clean).
+# --- periodic jobs (core.jobs) ---
+import datetime  # noqa: E402
+
+# Runs of the periodic jobs are kept this long (back-office page « Tâches planifiées »).
+JOB_RUNS_RETENTION = datetime.timedelta(days=env.int("JOB_RUNS_RETENTION_DAYS", default=90))
+
 # --- accounts ---
 # The activation link lands on the login page (« page de confirmation »); an e-mail change
 # confirmed while signed in goes back to « options ».

@@ -23,5 +23,8 @@ urlpatterns = [
     path("administration/", admin.site.urls),
 ]
 
+handler400 = "portail.core.views.bad_request"
+handler500 = "portail.core.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += [path("dev/", include("portail.messaging.dev_urls"))]

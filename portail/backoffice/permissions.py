@@ -21,3 +21,5 @@ def _role_required(test):
 
 agent_required = _role_required(lambda user: user.is_agent)
 cashier_required = _role_required(lambda user: user.is_cashier)
+# Agents and the régie: pages about the portal's running (scheduled jobs).
+staff_required = _role_required(lambda user: user.is_agent or user.is_cashier)

@@ -5,4 +5,5 @@ from portail.backoffice import views
 app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("taches/", views.jobs, name="jobs"),
 ]

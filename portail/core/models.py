@@ -146,3 +146,42 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job (`core.jobs`), written by `core.services.run_job`.
+
+    A scheduled run holds its slot (the instant it was due): the unique (job, slot) row is the
+    claim that keeps two schedulers from running the same slot. A manual run has no slot.
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("running")
+        OK = "ok", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    job = models.CharField(_("job"), max_length=64)
+    slot = models.DateTimeField(_("due at"), null=True, blank=True)
+    trigger = models.CharField(_("started by"), max_length=20)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    exit_code = models.SmallIntegerField(_("exit code"), null=True, blank=True)
+    output = models.TextField(_("output (end)"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("job run")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="core_jobrun_one_run_per_slot")
+        ]
+        indexes = [models.Index(fields=["job", "-started_at"], name="core_jobrun_job_started")]
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

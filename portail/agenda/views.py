@@ -22,13 +22,6 @@ from portail.families.services import booking_block_reason
 MONTHS_AROUND = 13
 
 
-def parse_day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
-
-
 def parse_month(value: str | None) -> tuple[int, int]:
     today = clock.today()
     if value:
@@ -133,7 +126,7 @@ def day_view(request, child, day, as_agent, back_url, block_reason):
 @household_required
 def day(request, child_pk, date):
     child = get_for_household(selectors.children_of(request.household), request.household, child_pk)
-    day = parse_day(date)
+    day = date  # a date within 1900-2100 (core.converters.DateConverter)
     back = f"{reverse('agenda:calendar')}?child={child.pk}&mois={day:%Y-%m}"
     return day_view(request, child, day, False, back, booking_block_reason(request.household))
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portail.agenda.models import AbsenceReason, Activity
 from portail.agenda.services import declare_absence
 from portail.core import clock
+from portail.core.converters import parse_id
 from portail.families.models import Child
 from portail.procedures.kinds import register
 from portail.procedures.kinds.base import TERMS_LABEL, Procedure, Step, StepForm
@@ -46,7 +47,8 @@ class TermsAndChildForm(StepForm):
 
     def selected_child(self):
         pk = self.data.get(self.add_prefix("child")) if self.is_bound else self.initial.get("child")
-        return _child(self.household, pk) if str(pk or "").isdigit() else None
+        pk = parse_id(pk)  # a raw value from the form: 5,000 digits must not reach the query
+        return _child(self.household, pk) if pk else None
 
 
 class DateAndSlotsForm(StepForm):

@@ -158,10 +158,10 @@ class PickupsProcedure(Procedure):
         form = AddPersonForm(known=_known_persons(household, persons))
         if request.method == "POST":
             if "remove" in request.POST:
-                try:
-                    removed = persons.pop(int(request.POST["remove"]))
-                except (ValueError, IndexError):
+                position = request.POST["remove"]
+                if not (position.isascii() and position.isdigit() and int(position) < len(persons)):
                     return redirect("procedures:step", sr.pk, 1)
+                removed = persons.pop(int(position))
                 data["persons"] = persons
                 services.replace_working_copy(sr, request.user, data)
                 messages.success(

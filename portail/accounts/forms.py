@@ -208,7 +208,10 @@ class ChangeUsernameForm(forms.Form):
 
 class ClosureRequestForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
         label=_("I ask for the closure of my account"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portail.billing import services
 from portail.core import clock
+from portail.core.forms import BoundedDateField
 
 MONTHS = [
     (1, _("January")),
@@ -113,8 +114,8 @@ class ReversalForm(forms.Form):
 class ExportForm(forms.Form):
     KINDS = [("payments", _("Payments")), ("consumption", _("Consumption"))]
     kind = forms.ChoiceField(label=_("What"), choices=KINDS)
-    start = forms.DateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label=_("To (date)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

@@ -164,15 +164,19 @@ def test_hostile_path_parameters_never_give_a_server_error(town, name):
     route, kinds = ROUTES[name]
     failures = []
     for role in ROLES:
+        if role == "demo.regie" and not route.startswith("/gestion/"):
+            continue  # the cashier is an agent of one area; elsewhere a parent-less user
         client = _client(role)
+        benign = route.format(**{k: BENIGN[v] for k, v in kinds.items()})
+        failures += _errors(client.get(f"{benign}?{QUERY}"), f"{role} GET {benign} ?hostile query")
+        before = _counts()
         for path in _hostile_paths(route, kinds):
-            shown = f"{role} GET {path[:120]}"
-            failures += _errors(client.get(path), shown)
-            failures += _errors(client.get(f"{path}?{QUERY}"), shown + " ?hostile query")
-            before = _counts()
+            failures += _errors(client.get(path), f"{role} GET {path[:120]}")
             response = client.post(path, {"q": NUL, "action": HUGE, "date": "9999-12-31"})
             failures += _errors(response, f"{role} POST {path[:120]}")
-            if response.status_code >= 400 and _counts() != before:
+            if response.status_code < 400:
+                before = _counts()  # accepted (or redirected): a new reference point
+            elif _counts() != before:
                 failures.append(f"rows changed by a refused POST {path[:120]} as {role}")
     assert not failures, "\n".join(failures)
 

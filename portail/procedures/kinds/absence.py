@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portail.agenda.forms import SchoolDayField
 from portail.agenda.models import AbsenceReason, Activity
 from portail.agenda.services import declare_absence
 from portail.core import clock
@@ -57,7 +58,7 @@ class DateAndSlotsForm(StepForm):
         queryset=AbsenceReason.objects.filter(active=True),
         empty_label=_("Select from the list..."),
     )
-    date = forms.DateField(
+    date = SchoolDayField(
         label=_("Date to remove (one date per request)"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -124,6 +125,7 @@ class AbsenceProcedure(Procedure):
             raise ValidationError(_("The request is incomplete."))
         if day < clock.today():
             raise ValidationError(_("Choose today or a later date."))
+        SchoolDayField().validate(day)
 
     def apply(self, service_request, actor):
         child, reason, day, activities = self.parse(service_request.data, service_request.household)

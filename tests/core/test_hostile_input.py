@@ -9,6 +9,7 @@ Each answer must be below 500, and a refused post (4xx or the form shown again) 
 table as it was.
 """
 
+import datetime
 import io
 import re
 import sys
@@ -26,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portail.accounts.models import User
+from portail.core import clock
 
 ROLES = ["anonymous", "demo.parent", "demo.agent", "demo.regie"]
 HUGE = "9" * 31  # > 10**30: beyond any database integer
@@ -185,12 +187,12 @@ def test_hostile_path_parameters_never_give_a_server_error(town, name):
 
 
 class _Forms(HTMLParser):
-    """Links and forms of a page: forms as (method, action, {field: [values]}, buttons)."""
+    """Links and forms of a page: forms as (method, action, {field: [(kind, value)]}, buttons)."""
 
     def __init__(self):
         super().__init__()
         self.links, self.forms = [], []
-        self._form = None
+        self._form = self._select = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -204,6 +206,8 @@ class _Forms(HTMLParser):
                 "buttons": [],
             }
             self.forms.append(self._form)
+        elif self._form is not None and tag == "option" and self._select and a.get("value"):
+            self._form["fields"][self._select].append(("option", a["value"]))
         elif self._form is not None and tag in ("input", "select", "textarea", "button"):
             name = a.get("name")
             if not name:
@@ -211,48 +215,72 @@ class _Forms(HTMLParser):
             kind = (a.get("type") or "").lower()
             if tag == "button" or kind == "submit":
                 self._form["buttons"].append((name, a.get("value") or ""))
-            elif kind in ("hidden",) and name == "csrfmiddlewaretoken":
+            elif name == "csrfmiddlewaretoken":
                 self._form["csrf"] = a.get("value")
             else:
                 self._form["fields"].setdefault(name, []).append((kind or tag, a.get("value")))
+                self._select = name if tag == "select" else None
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
+        elif tag == "select":
+            self._select = None
 
 
-def _crawl(client, start="/", limit_per_route=2, limit=120):
-    """Pages reached from `start` (same site, GET only, at most 2 pages per URL pattern)."""
-    from django.urls import Resolver404, resolve
+def _plain_query(form):
+    """A GET form filled as a person would (a name to search, the first choice of each list),
+    so the crawl reaches the pages behind search and choice forms."""
+    data = {}
+    for name, entries in form["fields"].items():
+        options = [v for kind, v in entries if kind == "option"]
+        ticks = [v for kind, v in entries if kind in ("checkbox", "radio") and v]
+        if options:
+            data[name] = options[0]
+        elif ticks:
+            data[name] = ticks
+        elif entries[0][0] == "date":
+            data[name] = entries[0][1] or (clock.today() + datetime.timedelta(days=14)).isoformat()
+        else:
+            data[name] = next((v for _kind, v in entries if v), "Martin")
+    return urlencode(data, doseq=True)
 
-    seen, per_route, queue, pages = set(), {}, [start], []
+
+def _crawl(client, start="/", limit_per_route=2, limit=150):
+    """Pages reached from `start` (same site, GET only, redirects followed, search and choice
+    forms filled), at most 2 pages per URL shape (digits aside)."""
+    seen, per_shape, queue, pages = set(), {}, [start], []
     while queue and len(pages) < limit:
         url = queue.pop(0)
         path = urlsplit(url).path
         if url in seen or path.startswith(("/administration/", "/compte/logout")):
             continue
         seen.add(url)
-        try:
-            match = resolve(path)
-        except Resolver404:
+        shape = re.sub(r"\d+", "N", path)
+        if per_shape.get(shape, 0) >= limit_per_route:
             continue
-        if per_route.get(match.route, 0) >= limit_per_route:
-            continue
-        per_route[match.route] = per_route.get(match.route, 0) + 1
-        response = client.get(url)
+        response = client.get(url, follow=True)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
+        per_shape[shape] = per_shape.get(shape, 0) + 1
+        final = response.request["PATH_INFO"]
+        if response.request.get("QUERY_STRING"):
+            final += "?" + response.request["QUERY_STRING"]
         parser = _Forms()
         parser.feed(response.content.decode())
-        pages.append((url, parser.forms))
-        for href in parser.links:
-            target = urljoin(url, href)
-            parts = urlsplit(target)
+        pages.append((final, parser.forms))
+        targets = list(parser.links)
+        for form in parser.forms:
+            if form["method"] == "get":
+                targets.append(f"{form['action'] or path}?{_plain_query(form)}")
+        for href in targets:
+            parts = urlsplit(urljoin(final, href))
             if parts.scheme in ("", "http") and parts.netloc in ("", "testserver"):
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return pages
 
 
+LAST = re.compile(r"fermeture|supprimer|annuler|abandonner|logout|password|email")
 HOSTILE_VALUES = ["x\x00y", LONG, "9" * 5000, "-" + HUGE, "9999-12-31", "0001-01-01", "1e400"]
 
 
@@ -276,25 +304,68 @@ def test_hostile_form_values_never_give_a_server_error_nor_half_saved_rows(town,
     client = _client(role)
     start = {"anonymous": "/", "demo.parent": "/", "demo.agent": "/gestion/"}
     start = start.get(role, "/gestion/regie/")
+    found = [(url, form) for url, forms in _crawl(client, start) for form in forms]
+    # What ends the session or the account last, so the other forms are still reachable.
+    found.sort(key=lambda item: bool(LAST.search(item[1]["action"] or item[0])))
     failures, posted_forms = [], set()
-    for url, forms in _crawl(client, start):
-        for form in forms:
-            action = urljoin(url, form["action"]) if form["action"] else url
-            key = (re.sub(r"\d+", "N", urlsplit(action).path), tuple(sorted(form["fields"])))
-            if key in posted_forms or "logout" in action:
+    for url, form in found:
+        action = urljoin(url, form["action"]) if form["action"] else url
+        key = (re.sub(r"\d+", "N", urlsplit(action).path), tuple(sorted(form["fields"])))
+        if key in posted_forms or "logout" in action:
+            continue
+        posted_forms.add(key)
+        for value, data in _hostile_posts(form):
+            shown = f"{role} {form['method'].upper()} {action} ({value[:12]!r})"
+            if form["method"] == "get":
+                failures += _errors(client.get(action, data), shown)
                 continue
-            posted_forms.add(key)
-            for value, data in _hostile_posts(form):
-                shown = f"{role} {form['method'].upper()} {action} ({value[:12]!r})"
-                if form["method"] == "get":
-                    failures += _errors(client.get(action, data), shown)
-                    continue
-                before = _counts()
-                with transaction.atomic():
-                    response = client.post(action, data)
-                failures += _errors(response, shown)
-                if response.status_code != 302 and _counts() != before:
-                    changed = {k for k, v in _counts().items() if before.get(k) != v}
-                    failures.append(f"{shown}: refused but rows changed in {sorted(changed)}")
-    assert posted_forms, "the crawl found no form"
+            before = _counts()
+            response = client.post(action, data)
+            failures += _errors(response, shown)
+            if response.status_code != 302 and _counts() != before:
+                changed = {k for k, v in _counts().items() if before.get(k) != v}
+                failures.append(f"{shown}: refused but rows changed in {sorted(changed)}")
+    assert len(posted_forms) > 3, "the crawl found too few forms"
+    assert not failures, "\n".join(failures)
+
+
+# --- the administration ----------------------------------------------------------------------
+
+
+def _admin_routes():
+    """The admin's routes, grouped by model (`app/model/`), with `{object_id}` placeholders."""
+    from django.contrib import admin
+
+    groups = {}
+    for name, route, kinds in _routes(admin.site.urls[0], "administration/", "admin:"):
+        parts = route.split("/")
+        key = "/".join(parts[2:4]) if len(parts) > 4 and "{" not in parts[2] else "site"
+        groups.setdefault(key, []).append((route, kinds))
+    return groups
+
+
+ADMIN_ROUTES = _admin_routes()
+ADMIN_QUERY = urlencode(
+    {
+        "q": LONG,
+        "o": HUGE,
+        "p": HUGE,
+        "created_at__gte": "9999-12-31 00:00+00:00",
+        "date__lte": "0001-01-01",
+    }
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("group", sorted(ADMIN_ROUTES))
+def test_the_administration_with_hostile_parameters_never_gives_a_server_error(town, group):
+    client = _client("demo.admin")
+    failures = []
+    for route, kinds in ADMIN_ROUTES[group]:
+        if not kinds:
+            failures += _errors(client.get(f"{route}?{ADMIN_QUERY}"), f"admin GET {route} ?query")
+            continue
+        for value in [HUGE, LONG, "-1", "%C3%A9%E2%82%AC"]:
+            path = route.format(**{k: value for k in kinds})
+            failures += _errors(client.get(path), f"admin GET {path[:120]}")
     assert not failures, "\n".join(failures)

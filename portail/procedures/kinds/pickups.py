@@ -158,8 +158,10 @@ class PickupsProcedure(Procedure):
         form = AddPersonForm(known=_known_persons(household, persons))
         if request.method == "POST":
             if "remove" in request.POST:
+                # A row of the list: 0..n-1 (not -1, not 5,000 digits).
                 position = request.POST["remove"]
-                if not (position.isascii() and position.isdigit() and int(position) < len(persons)):
+                rows = [str(i) for i in range(len(persons))]
+                if position not in rows:
                     return redirect("procedures:step", sr.pk, 1)
                 removed = persons.pop(int(position))
                 data["persons"] = persons

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Sees every response (static files included): no-store on personal ones, Permissions-Policy.
     "portail.core.middleware.PrivacyHeadersMiddleware",
+    "portail.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -307,6 +308,13 @@ DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default
 # drafts per family.
 PROCEDURES_DRAFT_RETENTION_DAYS = env.int("PROCEDURES_DRAFT_RETENTION_DAYS", default=100)
 PROCEDURES_MAX_DRAFTS = env.int("PROCEDURES_MAX_DRAFTS", default=10)
+# A request filed without an account waits this long for its sender to confirm the address.
+PROCEDURES_CONFIRMATION_HOURS = env.int("PROCEDURES_CONFIRMATION_HOURS", default=48)
+# Anonymous forms (« Demande de renseignement », « Nous contacter »): per client address, and
+# per e-mail address typed, within a window (core.ratelimit, in the cache).
+ANONYMOUS_FORMS_WINDOW_MINUTES = env.int("ANONYMOUS_FORMS_WINDOW_MINUTES", default=60)
+ANONYMOUS_FORMS_PER_ADDRESS = env.int("ANONYMOUS_FORMS_PER_ADDRESS", default=10)
+ANONYMOUS_FORMS_PER_EMAIL = env.int("ANONYMOUS_FORMS_PER_EMAIL", default=1)
 
 # --- agenda ---
 # A parent books or cancels day D until the end of the day that leaves this many full days

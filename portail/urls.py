@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from portail.core.converters import DateConverter
+
+# Before any app's urls are read: `<date:day>` refuses dates outside 1900-2100 (404).
+register_converter(DateConverter, "date")
 
 urlpatterns = [
     path("", include("portail.pages.urls")),

@@ -7,6 +7,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
@@ -39,12 +40,19 @@ def _plain(form, names=()):
             field.widget.attrs["autocomplete"] = names[name]
 
 
+LOGIN_MAX_LENGTH = 254
+
+
 class LoginForm(AllauthLoginForm):
     """Login by identifier or e-mail, in any case."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Identifier or e-mail")
+        # An identifier or an address is at most 254 characters; longer never reaches axes.
+        self.fields["login"].max_length = LOGIN_MAX_LENGTH
+        self.fields["login"].validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
+        self.fields["login"].widget.attrs["maxlength"] = LOGIN_MAX_LENGTH
         self.fields["login"].widget.attrs.update({"autocomplete": "username", "placeholder": ""})
         self.fields["password"].widget.attrs.update({"placeholder": ""})
 
@@ -214,7 +222,10 @@ class ChangeUsernameForm(CurrentPasswordMixin, forms.Form):
 
 class ClosureRequestForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
         label=_("I ask for the closure of my account"),

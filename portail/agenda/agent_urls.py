@@ -7,9 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("fermetures/ajouter/", views.closure_add, name="closure_add"),
     path("fermetures/<int:pk>/supprimer/", views.closure_remove, name="closure_remove"),
-    path("pointage/<int:activity_pk>/<str:date>/", views.sheet, name="sheet"),
-    path("pointage/<int:activity_pk>/<str:date>/ajouter/", views.sheet_add, name="sheet_add"),
-    path("pointage/<int:activity_pk>/<str:date>/csv/", views.sheet_csv, name="sheet_csv"),
+    path("pointage/<int:activity_pk>/<date:date>/", views.sheet, name="sheet"),
+    path("pointage/<int:activity_pk>/<date:date>/ajouter/", views.sheet_add, name="sheet_add"),
+    path("pointage/<int:activity_pk>/<date:date>/csv/", views.sheet_csv, name="sheet_csv"),
     path("enfant/<int:child_pk>/", views.child_calendar, name="child_calendar"),
-    path("enfant/<int:child_pk>/<str:date>/", views.child_day, name="child_day"),
+    path("enfant/<int:child_pk>/<date:date>/", views.child_day, name="child_day"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portail.agenda import forms, selectors, services
 from portail.agenda.models import Activity, Attendance, Closure
-from portail.agenda.views import calendar_context, day_view, parse_day, parse_month
+from portail.agenda.views import calendar_context, day_view, parse_month
 from portail.backoffice.permissions import agent_required
 from portail.core import clock
 from portail.families.models import Child
@@ -101,7 +101,7 @@ def closure_remove(request, pk):
 
 def _sheet_objects(activity_pk, date):
     activity = get_object_or_404(Activity.objects.select_related("school"), pk=activity_pk)
-    return activity, parse_day(date)
+    return activity, date  # a date within 1900-2100 (core.converters.DateConverter)
 
 
 @agent_required
@@ -206,6 +206,6 @@ def child_calendar(request, child_pk):
 @agent_required
 def child_day(request, child_pk, date):
     child = get_object_or_404(Child.objects.select_related("school", "household"), pk=child_pk)
-    day = parse_day(date)
+    day = date
     back = f"{reverse('agenda_agent:child_calendar', args=[child.pk])}?mois={day:%Y-%m}"
     return day_view(request, child, day, True, back, None)

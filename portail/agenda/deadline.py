@@ -67,3 +67,13 @@ def first_changeable_day(today: datetime.date | None = None, **kwargs) -> dateti
     while last_change_day(day, **kwargs) < today:
         day += ONE_DAY
     return day
+
+
+def served_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The days a parent may type (an absence, a booking period): from the first day of the
+    current school year to the last day of the next one. Anything else is a typo or an attack
+    (an absence dated 9999-12-31)."""
+    from portail.agenda.services import school_year_bounds
+
+    year = clock.school_year_of(today or clock.today())
+    return school_year_bounds(year)[0], school_year_bounds(year + 1)[1]

@@ -5,7 +5,9 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portail.agenda import deadline
 from portail.agenda.models import Activity
+from portail.core.forms import BoundedDateField
 from portail.families.models import School
 
 WEEKDAYS = [
@@ -16,6 +18,22 @@ WEEKDAYS = [
     ("4", _("Friday")),
 ]
 MAX_PERIOD_DAYS = 366
+
+
+class SchoolDayField(BoundedDateField):
+    """A day a parent types: within the school years the town serves (deadline.served_period),
+    refused beside the field otherwise."""
+
+    def validate(self, value):
+        forms.DateField.validate(self, value)  # the served period lies within 1900-2100
+        if value:
+            first, last = deadline.served_period()
+            if not first <= value <= last:
+                raise forms.ValidationError(
+                    _("Choose a date within the school years served, from %(first)s to %(last)s.")
+                    % {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")},
+                    code="out_of_school_years",
+                )
 
 
 class DateInput(forms.DateInput):
@@ -67,8 +85,8 @@ class BulkChildrenForm(forms.Form):
 
 
 class BulkPeriodForm(BulkChildrenForm):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    start = SchoolDayField(label=_("From"), widget=DateInput())
+    end = SchoolDayField(label=_("To"), widget=DateInput())
     kinds = forms.MultipleChoiceField(
         label=_("Activities"),
         choices=Activity.Kind.choices,
@@ -136,12 +154,12 @@ def day_label(day):
 
 class SheetChoiceForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.all(), label=_("School"))
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Activity"), choices=Activity.Kind.choices)
 
 
 class ClosureForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
     school = forms.ModelChoiceField(
         queryset=School.objects.all(),
         label=_("School"),

@@ -5,7 +5,7 @@ from portail.agenda import views
 app_name = "agenda"
 urlpatterns = [
     path("", views.calendar, name="calendar"),
-    path("enfant/<int:child_pk>/<str:date>/", views.day, name="day"),
+    path("enfant/<int:child_pk>/<date:date>/", views.day, name="day"),
     path("saisie-groupee/", views.bulk, name="bulk"),
     path("saisie-groupee/periode/", views.bulk_period, name="bulk_period"),
     path("saisie-groupee/enregistrer/", views.bulk_save, name="bulk_save"),

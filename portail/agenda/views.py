@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +21,6 @@ from portail.families.scoping import get_for_household, household_required
 from portail.families.services import booking_block_reason
 
 MONTHS_AROUND = 13
-
-
-def parse_day(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
 
 
 def parse_month(value: str | None) -> tuple[int, int]:
@@ -132,7 +125,7 @@ def day_view(request, child, day, as_agent, back_url, block_reason):
 @household_required
 def day(request, child_pk, date):
     child = get_for_household(selectors.children_of(request.household), request.household, child_pk)
-    day = parse_day(date)
+    day = date  # a date within 1900-2100 (core.converters.DateConverter)
     back = f"{reverse('agenda:calendar')}?child={child.pk}&mois={day:%Y-%m}"
     return day_view(request, child, day, False, back, booking_block_reason(request.household))
 
@@ -304,7 +297,10 @@ def feed_settings(request):
     to the POST only: we keep its hash, so it cannot be shown again."""
     new_url = None
     if request.method == "POST":
-        if request.POST.get("action") == "disable":
+        action = request.POST.get("action")
+        if action not in ("renew", "disable"):
+            return HttpResponseBadRequest()
+        if action == "disable":
             services.disable_feed(request.household)
             messages.success(
                 request, _("Your calendar address is switched off: it no longer works.")

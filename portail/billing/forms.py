@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portail.billing import services
 from portail.core import clock
+from portail.core.forms import BoundedDateField
 from portail.core.models import TownSettings
 from portail.core.money import format_eur
 
@@ -124,7 +125,7 @@ class CashForm(forms.Form):
 
 
 class JournalForm(forms.Form):
-    date = forms.DateField(
+    date = BoundedDateField(
         label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -141,8 +142,8 @@ class ReversalForm(forms.Form):
 class ExportForm(forms.Form):
     KINDS = [("payments", _("Payments")), ("consumption", _("Consumption"))]
     kind = forms.ChoiceField(label=_("What"), choices=KINDS)
-    start = forms.DateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From (date)"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label=_("To (date)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portail.core import clock
+from portail.core.forms import BoundedDateField
 from portail.documents.uploads import EXTENSIONS, check_upload, human_size, max_bytes
 
 
@@ -45,7 +46,7 @@ class UploadForm(forms.Form):
 
 
 class ValidateForm(forms.Form):
-    valid_until = forms.DateField(
+    valid_until = BoundedDateField(
         label=_("Valid until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

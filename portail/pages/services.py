@@ -8,17 +8,19 @@ from portail.pages.models import ContactMessage
 
 @transaction.atomic
 def submit_contact(form) -> ContactMessage:
-    """Store the message and forward it to the service's mailbox."""
+    """Store the message and forward it to the service's mailbox. The mail's subject is ours:
+    nothing typed by the sender goes into a header."""
     message = form.save()
     town = TownSettings.current()
     send_email(
         town.email,
-        _("[Contact] %(subject)s") % {"subject": message.subject},
-        _("From: %(name)s <%(email)s> %(phone)s\n\n%(body)s")
+        _("[Contact] Message no. %(number)s from the portal") % {"number": message.pk},
+        _("From: %(name)s <%(email)s> %(phone)s\nSubject: %(subject)s\n\n%(body)s")
         % {
             "name": message.name,
             "email": message.email,
             "phone": message.phone,
+            "subject": message.subject,
             "body": message.body,
         },
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portail.core.forms import BoundedDateField
 from portail.procedures.kinds import all_procedures
 from portail.procedures.models import Status
 
@@ -12,10 +13,10 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("To process (pending and processing)"))] + list(Status.choices),
     )
     kind = forms.ChoiceField(label=_("Procedure"), required=False)
-    since = forms.DateField(
+    since = BoundedDateField(
         label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
+    until = BoundedDateField(
         label=_("Submitted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("Reference or family"), required=False, max_length=100)

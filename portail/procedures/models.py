@@ -109,3 +109,22 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class PendingConfirmation(models.Model):
+    """A request filed without an account, waiting for its sender to prove the e-mail address
+    by the link mailed to it. Until then it has no reference and no agent sees it."""
+
+    kind = models.SlugField(_("procedure"), max_length=50)
+    token_hash = models.CharField(max_length=64, unique=True)
+    contact_name = models.CharField(_("name"), max_length=150)
+    contact_email = models.EmailField(_("e-mail"))
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("request awaiting confirmation")
+        verbose_name_plural = _("requests awaiting confirmation")
+
+    def __str__(self):
+        return f"{self.kind} <{self.contact_email}>"

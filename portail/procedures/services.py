@@ -2,6 +2,8 @@
 records who, when and why, and tells the family in the same transaction."""
 
 import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,14 @@ from django.utils.translation import gettext_noop
 from portail.core import audit, clock
 from portail.messaging.services import notify_household, send_email
 from portail.procedures import rules
-from portail.procedures.models import ReferenceCounter, Role, ServiceRequest, Status, StatusChange
+from portail.procedures.models import (
+    PendingConfirmation,
+    ReferenceCounter,
+    Role,
+    ServiceRequest,
+    Status,
+    StatusChange,
+)
 
 
 class TransitionNotAllowed(PermissionDenied):
@@ -151,6 +160,76 @@ def file_public_request(procedure, data: dict, name: str, email: str, user=None,
         updated_at=now,
     )
     return _change(sr, Status.PENDING, sr.created_by, Role.PARENT, "")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def ask_confirmation(procedure, data: dict, name: str, email: str) -> PendingConfirmation:
+    """A request from someone without an account: kept aside, and ONE mail to the address typed
+    with a link to confirm it. The mail's subject and text are ours, nothing the sender typed:
+    the portal never relays a stranger's words to an address nobody has proven."""
+    token = secrets.token_urlsafe(32)
+    pending = PendingConfirmation.objects.create(
+        kind=procedure.slug,
+        token_hash=_token_hash(token),
+        contact_name=name,
+        contact_email=email,
+        data=data,
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("procedures:confirm", args=[token])
+    with translation.override(settings.LANGUAGE_CODE):
+        send_email(
+            email,
+            _("Confirm your request to the family portal"),
+            _(
+                "Someone, probably you, asked the town's school service a question from the "
+                "family portal with this e-mail address.\n\n"
+                "To send the question to the service, open this link within %(hours)s hours:\n"
+                "%(link)s\n\n"
+                "If it was not you, ignore this mail: nothing will be sent."
+            )
+            % {"hours": settings.PROCEDURES_CONFIRMATION_HOURS, "link": link},
+        )
+    return pending
+
+
+def pending_confirmation(token: str) -> PendingConfirmation | None:
+    """The request waiting behind a confirmation link, if the link is valid and not expired."""
+    limit = clock.now() - datetime.timedelta(hours=settings.PROCEDURES_CONFIRMATION_HOURS)
+    return PendingConfirmation.objects.filter(
+        token_hash=_token_hash(token or ""), created_at__gt=limit
+    ).first()
+
+
+@transaction.atomic
+def confirm(token: str) -> ServiceRequest | None:
+    """The sender opened the link: the request reaches the service and takes its reference,
+    once (a second click finds nothing)."""
+    pending = pending_confirmation(token)
+    if pending is None:
+        return None
+    pending = PendingConfirmation.objects.select_for_update().filter(pk=pending.pk).first()
+    if pending is None:
+        return None
+    from portail.procedures.kinds import get_procedure
+
+    sr = file_public_request(
+        get_procedure(pending.kind), pending.data, pending.contact_name, pending.contact_email
+    )
+    pending.delete()
+    return sr
+
+
+@transaction.atomic
+def purge_unconfirmed(day: datetime.date) -> int:
+    """Forget requests whose confirmation link had expired when `day` began."""
+    day_before = clock.end_of_day(day - datetime.timedelta(days=1))
+    limit = day_before - datetime.timedelta(hours=settings.PROCEDURES_CONFIRMATION_HOURS)
+    count, _deleted = PendingConfirmation.objects.filter(created_at__lte=limit).delete()
+    return count
 
 
 # --- the agents' side ---

@@ -14,5 +14,6 @@ urlpatterns = [
     path("demande/<int:pk>/enregistrer/", views.submit, name="submit"),
     path("demande/<int:pk>/abandonner/", views.abandon, name="abandon"),
     path("demande/<int:pk>/annuler/", views.cancel, name="cancel"),
+    path("confirmer/<str:token>/", views.confirm, name="confirm"),
     path("<slug:slug>/", views.start, name="start"),
 ]

@@ -1,5 +1,6 @@
 """The parents' side: catalogue, the steps of a procedure, review, « Mes demandes », details."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portail.core import ratelimit
+from portail.core.converters import parse_id
 from portail.families.scoping import household_required
 from portail.procedures import selectors, services
 from portail.procedures.kinds import all_procedures, get_procedure
@@ -59,6 +62,9 @@ def start(request, slug):
 
 
 def _public(request, procedure):
+    """A procedure open without an account (« Demande de renseignement »). A family's request
+    is filed at once (its mails go to the household's verified addresses); anyone else's waits
+    for the address to be proven by the one link mailed to it."""
     step = procedure.steps[0]
     initial = {}
     if request.user.is_authenticated:
@@ -66,28 +72,68 @@ def _public(request, procedure):
     form = step.form_class(
         request.POST or None, initial=initial, household=request.household, data_store={}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.to_data()
-        if data.pop("website", ""):  # a bot: say thanks, keep nothing
-            return redirect("procedures:catalogue")
-        sr = services.file_public_request(
-            procedure,
-            data,
-            data["name"],
-            data["email"],
-            user=request.user,
-            household=request.household,
-        )
-        messages.success(
-            request,
-            _(
-                "Your request %(ref)s has been sent to the service. The answer will come by "
-                "e-mail to %(email)s."
+    if request.method == "POST":
+        if request.household is None and ratelimit.client_over_limit(request, procedure.slug):
+            return ratelimit.too_many_requests(request)
+        if form.is_valid():
+            data = form.to_data()
+            if data.pop("website", ""):  # a bot: say thanks, keep nothing
+                return redirect("procedures:catalogue")
+            if request.household is not None:
+                sr = services.file_public_request(
+                    procedure,
+                    data,
+                    data["name"],
+                    data["email"],
+                    user=request.user,
+                    household=request.household,
+                )
+                messages.success(
+                    request,
+                    _("Your request %(ref)s has been sent to the service.") % {"ref": sr.reference},
+                )
+                return redirect("procedures:catalogue")
+            email = data["email"]
+            if ratelimit.hit(f"{procedure.slug}:email", email, settings.ANONYMOUS_FORMS_PER_EMAIL):
+                services.ask_confirmation(procedure, data, data["name"], email)
+                return render(request, "procedures/confirm_sent.html", {"email": email})
+            form.add_error(
+                "email",
+                _(
+                    "A confirmation link has just been sent to this address. Open it to send "
+                    "your request, or try again in an hour."
+                ),
             )
-            % {"ref": sr.reference, "email": sr.contact_email},
-        )
-        return redirect("procedures:catalogue")
     return render(request, step.template, _step_context(procedure, 0, form))
+
+
+def confirm(request, token):
+    """The link mailed to the sender: shows the request; the button (POST) sends it. A GET
+    alone changes nothing, so a mail scanner opening links confirms nothing."""
+    if request.method == "POST":
+        sr = services.confirm(token)
+        if sr is not None:
+            messages.success(
+                request,
+                _(
+                    "Your request %(ref)s has been sent to the service. The answer will come by "
+                    "e-mail to %(email)s."
+                )
+                % {"ref": sr.reference, "email": sr.contact_email},
+            )
+            return redirect("procedures:catalogue")
+    pending = services.pending_confirmation(token)
+    procedure = get_procedure(pending.kind) if pending else None
+    return render(
+        request,
+        "procedures/confirm.html",
+        {
+            "pending": pending,
+            "procedure": procedure,
+            "summary": procedure.summary(pending.data) if pending else [],
+        },
+        status=200 if pending else 404,
+    )
 
 
 def _modifiable(request, pk):
@@ -203,11 +249,11 @@ def child_info(request):
     """The chosen child's school and level (htmx fragment of the absence form)."""
     from portail.families.models import Child
 
-    pk = request.GET.get("child", "")
+    pk = parse_id(request.GET.get("child"))
     child = (
-        Child.objects.select_related("school")
-        .filter(household=request.household, pk=pk if pk.isdigit() else None)
-        .first()
+        Child.objects.select_related("school").filter(household=request.household, pk=pk).first()
+        if pk
+        else None
     )
     return render(request, "procedures/kinds/_child_info.html", {"child": child})
 

@@ -51,7 +51,8 @@ def test_contact_form_reaches_the_service(client, django_capture_on_commit_callb
     assert message.email == "paul@example.test"
     mail = OutboundEmail.objects.get()
     assert mail.to == "periscolaire@mairie-viry.fr"
-    assert "Cantine" in mail.subject and "Bonjour" in mail.body
+    assert "Cantine" not in mail.subject  # the sender's words stay in the body
+    assert "Objet : Cantine" in mail.body and "Bonjour" in mail.body
     assert mail.status == OutboundEmail.Status.SENT
 
 
@@ -84,3 +85,33 @@ def test_unknown_page_is_a_french_404(client):
     response = client.get("/nexiste-pas/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_contact_form_refuses_a_4_mb_message_beside_the_field(client):
+    response = client.post(
+        reverse("pages:contact"),
+        {"name": "Paul", "email": "paul@example.test", "subject": "Hi", "body": "x" * 4_000_000},
+    )
+    assert response.status_code == 200
+    assert "Assurez-vous que cette valeur comporte au plus 5000 caractères" in response.text
+    assert not ContactMessage.objects.exists() and not OutboundEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_contact_form_is_limited_per_address_and_per_client(client):
+    def send(email):
+        return client.post(
+            reverse("pages:contact"),
+            {"name": "Paul", "email": email, "subject": "Hi", "body": "Hello"},
+        )
+
+    assert send("paul@example.test").status_code == 302
+    again = send("paul@example.test")  # the same address at once: a message beside the field
+    assert again.status_code == 200 and "Un message de cette adresse vient d" in again.text
+    answers = [send(f"user{i}@example.test").status_code for i in range(10)]
+    assert answers[-1] == 429  # then the client itself is slowed down
+    assert ContactMessage.objects.count() == answers.count(302) + 1
+    assert OutboundEmail.objects.count() == ContactMessage.objects.count()
+    # The service's mail never carries the sender's subject as its own.
+    assert all(m.subject.startswith("[Contact] Message n°") for m in OutboundEmail.objects.all())

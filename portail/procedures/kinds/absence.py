@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portail.agenda.forms import SchoolDayField
 from portail.agenda.models import AbsenceReason, Activity
 from portail.agenda.services import declare_absence
 from portail.core import clock
+from portail.core.converters import parse_id
 from portail.families.models import Child
 from portail.procedures.kinds import register
 from portail.procedures.kinds.base import TERMS_LABEL, Procedure, Step, StepForm
@@ -46,7 +48,8 @@ class TermsAndChildForm(StepForm):
 
     def selected_child(self):
         pk = self.data.get(self.add_prefix("child")) if self.is_bound else self.initial.get("child")
-        return _child(self.household, pk) if str(pk or "").isdigit() else None
+        pk = parse_id(pk)  # a raw value from the form: 5,000 digits must not reach the query
+        return _child(self.household, pk) if pk else None
 
 
 class DateAndSlotsForm(StepForm):
@@ -55,7 +58,7 @@ class DateAndSlotsForm(StepForm):
         queryset=AbsenceReason.objects.filter(active=True),
         empty_label=_("Select from the list..."),
     )
-    date = forms.DateField(
+    date = SchoolDayField(
         label=_("Date to remove (one date per request)"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -122,6 +125,7 @@ class AbsenceProcedure(Procedure):
             raise ValidationError(_("The request is incomplete."))
         if day < clock.today():
             raise ValidationError(_("Choose today or a later date."))
+        SchoolDayField().validate(day)
 
     def apply(self, service_request, actor):
         child, reason, day, activities = self.parse(service_request.data, service_request.household)

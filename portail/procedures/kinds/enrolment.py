@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portail.core import clock
+from portail.core.forms import BoundedDateField
 from portail.families.models import Child, School
 from portail.families.services import enrol_child
 from portail.procedures.kinds import register
@@ -24,7 +25,7 @@ class EnrolmentForm(StepForm):
     last_name = forms.CharField(
         label=_("Last name of the new child"), max_length=100, required=False
     )
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Birth date of the new child"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

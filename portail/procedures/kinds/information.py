@@ -18,7 +18,7 @@ class InformationForm(StepForm):
     subject = forms.CharField(label=_("Subject"), max_length=150)
     message = forms.CharField(label=_("Your message"), max_length=5000, widget=forms.Textarea)
     # Bots fill every field; people never see this one.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

@@ -158,10 +158,12 @@ class PickupsProcedure(Procedure):
         form = AddPersonForm(known=_known_persons(household, persons))
         if request.method == "POST":
             if "remove" in request.POST:
-                try:
-                    removed = persons.pop(int(request.POST["remove"]))
-                except (ValueError, IndexError):
+                # A row of the list: 0..n-1 (not -1, not 5,000 digits).
+                position = request.POST["remove"]
+                rows = [str(i) for i in range(len(persons))]
+                if position not in rows:
                     return redirect("procedures:step", sr.pk, 1)
+                removed = persons.pop(int(position))
                 data["persons"] = persons
                 services.replace_working_copy(sr, request.user, data)
                 messages.success(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from portail.messaging.models import OutboundEmail
@@ -68,12 +70,23 @@ def test_information_request_without_account_answered_by_email(page, mailbox):
     page.get_by_label("Objet").fill("Menus de la cantine")
     page.get_by_label("Votre message").fill("Où trouver les menus ?")
     page.get_by_role("button", name="Envoyer").click()
+    # Nothing reaches the service before the address is proven: one mail with a link.
+    assert page.get_by_role("heading", name="Vérifiez votre boîte mail").is_visible()
+    assert_accessible(page)
+    assert not ServiceRequest.objects.exists()
+    confirmation = mailbox.last("paul@example.test")
+    assert confirmation["subject"] == "Confirmez votre demande au portail famille"
+    assert "Menus" not in confirmation["body"]  # nothing typed by the sender is relayed
+    link = re.search(r"https?://\S+/demarches/confirmer/\S+/", confirmation["body"]).group(0)
+    page.goto("/demarches/" + link.split("/demarches/", 1)[1])
+    assert page.get_by_text("Où trouver les menus ?").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer ma demande").click()
     sr = ServiceRequest.objects.get()
     assert sr.status == Status.PENDING and sr.household is None
     assert page.get_by_text(
         f"Votre demande {sr.reference} a été transmise au service."
     ).is_visible()
-    assert_accessible(page)
     assert mailbox.last("paul@example.test")["subject"] == f"Demande {sr.reference} : en attente"
 
     login(page, AgentFactory().username)

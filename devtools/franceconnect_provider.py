@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from datetime import timedelta
+from urllib.parse import urlencode
 
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain HTTP on loopback
 
@@ -76,6 +77,11 @@ def make_app(token_max_age: int = 3600) -> flask.Flask:
     @app.after_request
     def franceconnect_v2(response: flask.Response) -> flask.Response:
         endpoint = flask.request.endpoint or ""
+        if endpoint.endswith(".authorize") and flask.request.form.get("action") == "deny":
+            # Refused consent: FranceConnect answers `error=access_denied` with the `state`.
+            state = flask.request.args.get("state", "")
+            response.location = f"{response.location}&{urlencode({'state': state})}"
+            return response
         if response.status_code != 200:
             return response
         if endpoint.endswith(".issue_token"):

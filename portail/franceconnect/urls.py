@@ -7,8 +7,6 @@ from portail.franceconnect import views
 urlpatterns = [
     path("franceconnect/login/", views.login, name="franceconnect_login"),
     path("franceconnect/login/callback/", views.callback, name="franceconnect_callback"),
-    path(
-        "franceconnect/deconnexion/", views.logout_callback, name="franceconnect_logout_callback"
-    ),
+    path("franceconnect/deconnexion/", views.logout_callback, name="franceconnect_logout_callback"),
 ]
 urlpatterns += [path("profil/franceconnect/delier/", views.unlink, name="franceconnect_unlink")]

@@ -172,9 +172,7 @@ def logout_callback(request):
     expected = request.session.pop(LOGOUT_STATE_SESSION_KEY, "")
     if not expected or not constant_time_compare(request.GET.get("state", ""), expected):
         # Our own session is ended anyway; only FranceConnect's answer is not the awaited one.
-        messages.warning(
-            request, _("Your FranceConnect session could not be confirmed as ended.")
-        )
+        messages.warning(request, _("Your FranceConnect session could not be confirmed as ended."))
     return redirect("pages:home")
 
 

@@ -40,12 +40,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return reverse("accounts:options")
 
     def get_signup_form_initial_data(self, sociallogin):
+        from allauth.account.adapter import get_adapter as get_account_adapter
+
         user = sociallogin.user
+        # An identifier suggested from the names (« angela.dubois »), free to change.
+        first = (user.first_name or "").split()
+        hints = [f"{first[0]}.{user.last_name}" if first and user.last_name else "", user.email]
         return {
             "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "username": user.username,
+            "username": get_account_adapter().generate_unique_username([h for h in hints if h]),
         }
 
 

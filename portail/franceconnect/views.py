@@ -191,7 +191,7 @@ def unlink(request):
         return redirect("accounts:options")
     form = DisconnectForm({"account": account.pk}, request=request)
     if form.is_valid():
-        form.save()  # allauth's message: « Le compte tiers a été déconnecté. »
+        form.save()  # our message (templates/socialaccount/messages)
     else:
         for error in form.non_field_errors():
             messages.error(request, error)

@@ -196,11 +196,20 @@ def test_unlink_refused_without_password(client, franceconnect):
 
 
 def test_closed_account_cannot_sign_in(client, franceconnect):
+    from portail.accounts import services
+    from tests.factories import AgentFactory
+
     user = sign_up_angela(client)
     client.logout()
-    User.objects.filter(pk=user.pk).update(is_active=False)
+    closure = services.request_closure(user)
+    services.confirm_closure(AgentFactory(), closure)
+    # The link stays (FranceConnect cannot reach a new account silently), the identity goes.
+    account = SocialAccount.objects.get(user=user)
+    assert account.extra_data == {}
     response = client.get(callback_path(authorize(start(client))), follow=True)
     assert not response.context["user"].is_authenticated
+    assert "Compte fermé" in response.text
+    assert User.objects.count() == 2  # the closed account and the agent: no new account
 
 
 def test_lockout_does_not_apply(client, franceconnect, settings):

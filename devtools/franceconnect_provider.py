@@ -65,7 +65,7 @@ _app._SCOPES_TO_CLAIMS.update(FC_SCOPES)
 _storage.Client.SCOPES_SUPPORTED = (*_storage.Client.SCOPES_SUPPORTED, *FC_SCOPES)
 
 
-def make_app(token_max_age: int = 3600) -> flask.Flask:
+def make_app(token_max_age: int = 3600, signed_userinfo: bool = True) -> flask.Flask:
     app = _app.app(
         require_nonce=True,
         issue_refresh_token=False,
@@ -89,7 +89,7 @@ def make_app(token_max_age: int = 3600) -> flask.Flask:
             client_id = flask.request.authorization.username if flask.request.authorization else ""
             client_id = client_id or flask.request.form.get("client_id", "")
             clients_by_token[response.get_json()["access_token"]] = client_id
-        elif endpoint.endswith(".userinfo"):
+        elif endpoint.endswith(".userinfo") and signed_userinfo:
             # FranceConnect v2 answers userinfo with a JWT signed like the ID token.
             token = (flask.request.headers.get("Authorization") or "").removeprefix("Bearer ")
             claims = {
@@ -106,10 +106,12 @@ def make_app(token_max_age: int = 3600) -> flask.Flask:
     return app
 
 
-def run_in_thread(port: int = 0, token_max_age: int = 3600):
+def run_in_thread(port: int = 0, token_max_age: int = 3600, signed_userinfo: bool = True):
     """A context manager: the provider on 127.0.0.1:`port` (0: a free port), as a werkzeug
-    server whose `server_port` tells the port."""
-    return _threaded_server(app=make_app(token_max_age), host="127.0.0.1", port=port)
+    server whose `server_port` tells the port. Without `signed_userinfo`, userinfo is plain
+    JSON (FranceConnect v1 and most providers)."""
+    app = make_app(token_max_age, signed_userinfo)
+    return _threaded_server(app=app, host="127.0.0.1", port=port)
 
 
 def main(argv=None):

@@ -31,7 +31,7 @@ def point_portal_at(settings, url):
             "APPS": [
                 {
                     "client_id": CLIENT_ID,
-                    "secret": "test-secret",
+                    "secret": "test-secret-long-enough-for-an-hmac-key-0123",
                     "settings": {"server_url": url, "token_auth_method": "client_secret_post"},
                 }
             ]

@@ -55,6 +55,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 class FranceConnectAccountAdapter(AccountAdapter):
     """The portal's account adapter, plus FranceConnect's end-session at logout."""
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        # Linking or unlinking FranceConnect asks for the password again (allauth's « confirm
+        # your password », valid 5 minutes): a borrowed session cannot attach someone else's
+        # FranceConnect identity to the account, nor detach the parent's.
+        if app == "allauth.socialaccount":
+            return True
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def get_logout_redirect_url(self, request):
         return views.end_session_url(request) or super().get_logout_redirect_url(request)
 

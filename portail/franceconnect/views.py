@@ -9,6 +9,7 @@ import logging
 import secrets
 
 import requests
+from allauth.account.internal.flows import reauthentication
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
@@ -122,6 +123,10 @@ class FranceConnectCallbackView(OAuth2CallbackView):
 
 
 def login(request):
+    if request.method == "POST" and request.POST.get("process") == "connect":
+        # Linking: the password is confirmed before leaving for FranceConnect (allauth's
+        # middleware shows « confirm your password » and then replays this request).
+        reauthentication.raise_if_reauthentication_required(request, app="allauth.socialaccount")
     try:
         return OAuth2LoginView.adapter_view(FranceConnectOAuth2Adapter(request))(request)
     except SocialApp.DoesNotExist:

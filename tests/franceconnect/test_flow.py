@@ -167,13 +167,24 @@ def test_existing_email_is_never_linked_silently(client, franceconnect):
     assert "_auth_user_id" not in client.session
 
 
-def test_link_from_options_then_unlink(client, franceconnect):
+def test_link_from_options_after_password_then_unlink(client, franceconnect):
     from tests.factories import PASSWORD, make_parent
 
     parent, _household, _child = make_parent()
-    client.force_login(parent)
+    client.force_login(parent)  # a session, but no password typed lately
     assert "S’identifier avec" in client.get("/compte/profil/options/").text
-    client.get(callback_path(authorize(start(client, process="connect"), sub="fc-camille-martin")))
+    # Linking asks for the password first, then goes on to FranceConnect.
+    response = client.post("/compte/franceconnect/login/", {"process": "connect"})
+    assert response["Location"].startswith("/compte/reauthenticate/")
+    response = client.post(response["Location"], {"password": "Not-the-password-1"})
+    assert response.status_code == 200 and not SocialAccount.objects.exists()
+    response = client.post(
+        response.request["PATH_INFO"] + "?" + response.request["QUERY_STRING"],
+        {"password": PASSWORD},
+    )
+    authorize_url = response["Location"]
+    assert authorize_url.startswith(franceconnect)
+    client.get(callback_path(authorize(authorize_url, sub="fc-camille-martin")))
     account = SocialAccount.objects.get()
     assert account.user == parent and account.uid == "fc-camille-martin"
     # Next time, FranceConnect alone signs this parent in.
@@ -182,10 +193,30 @@ def test_link_from_options_then_unlink(client, franceconnect):
         callback_path(authorize(start(client), sub="fc-camille-martin")), follow=True
     )
     assert response.context["user"] == parent
-    # They keep a password: unlinking is allowed.
-    assert parent.check_password(PASSWORD)
-    client.post("/compte/profil/franceconnect/delier/")
+    # Unlinking asks for the password too (signed in through FranceConnect just now).
+    response = client.post("/compte/profil/franceconnect/delier/")
+    assert response["Location"].startswith("/compte/reauthenticate/")
+    assert SocialAccount.objects.exists()
+    response = client.post(response["Location"], {"password": PASSWORD}, follow=True)
     assert not SocialAccount.objects.exists()
+    assert "plus relié à votre compte" in response.text
+
+
+def test_identity_linked_to_another_account_is_refused(client, franceconnect):
+    from tests.factories import PASSWORD, make_parent
+
+    sign_up_angela(client)
+    client.logout()
+    parent, _household, _child = make_parent()
+    client.post("/compte/login/", {"login": parent.username, "password": PASSWORD})
+    response = client.post("/compte/franceconnect/login/", {"process": "connect"})
+    if response["Location"].startswith("/compte/reauthenticate/"):
+        response = client.post(response["Location"], {"password": PASSWORD})
+    response = client.get(
+        callback_path(authorize(response["Location"], sub="fc-angela-dubois")), follow=True
+    )
+    assert "déjà reliée à un autre compte" in response.text
+    assert not SocialAccount.objects.filter(user=parent).exists()
 
 
 def test_unlink_refused_without_password(client, franceconnect):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portail.accounts.models import User
 from portail.families.models import Adult
 from tests.conftest import assert_accessible, login
-from tests.factories import make_parent
+from tests.factories import PASSWORD, make_parent
 from tests.franceconnect.conftest import point_portal_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,6 +46,14 @@ def rewrite_redirect(page, url_glob, param, value):
         route.fulfill(response=response, headers=headers)
 
     page.route(url_glob, handle)
+
+
+def confirm_password(page):
+    expect(page.get_by_role("heading", name="Confirmez votre mot de passe")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_load_state()
 
 
 def signed_in(page):
@@ -107,6 +115,8 @@ def test_link_from_options_sign_in_then_unlink(page, franceconnect):
     page.goto("/compte/profil/options/")
     assert_accessible(page)
     page.get_by_role("button", name=FC_BUTTON).click()
+    # Linking asks for the password again first.
+    confirm_password(page)
     choose_identity(page, "fc-camille-martin")
     assert "/compte/profil/options/" in page.url
     expect(page.get_by_text("Votre compte est relié à l'identité FranceConnect")).to_be_visible()
@@ -123,6 +133,7 @@ def test_link_from_options_sign_in_then_unlink(page, franceconnect):
 
     page.goto("/compte/profil/options/")
     page.get_by_role("button", name="Délier FranceConnect").click()
+    confirm_password(page)
     expect(page.get_by_text("FranceConnect n'est plus relié à votre compte")).to_be_visible()
     expect(page.get_by_role("button", name=FC_BUTTON)).to_be_visible()
     assert_accessible(page)

@@ -53,6 +53,12 @@ class SignupForm(HouseholdDetailsForm, AllauthSocialSignupForm):
         return {"first_name": user.first_name, "last_name": user.last_name}
 
     def save(self, request):
+        # Another address than FranceConnect's: the account gets only that one, unconfirmed,
+        # so our activation mail proves it before the first sign-in.
+        email = (self.cleaned_data.get("email") or "").lower()
+        self.sociallogin.email_addresses = [
+            a for a in self.sociallogin.email_addresses if a.email.lower() == email
+        ]
         with transaction.atomic():
             return super().save(request)
 

@@ -270,3 +270,24 @@ def test_logout_ends_franceconnect_session(client, franceconnect):
     # A forged return is told apart.
     back = client.get("/compte/franceconnect/deconnexion/?state=forged", follow=True)
     assert "FranceConnect" in back.text
+
+
+def test_other_address_is_confirmed_by_our_mail(
+    client, franceconnect, mailbox, django_capture_on_commit_callbacks
+):
+    client.get(callback_path(authorize(start(client))))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/compte/3rdparty/signup/", {**SIGNUP, "email": "angela.perso@example.test"}
+        )
+    assert response.status_code == 302
+    user = User.objects.get(username="angela.dubois")
+    # Only the address typed, unconfirmed: FranceConnect's is not kept.
+    assert [(a.email, a.verified) for a in user.emailaddress_set.all()] == [
+        ("angela.perso@example.test", False)
+    ]
+    assert "_auth_user_id" not in client.session  # not before the address is confirmed
+    assert Adult.objects.get(user=user).household.name == "Famille DUBOIS"
+    assert mailbox.last("angela.perso@example.test")["subject"] == (
+        "Activez votre compte sur le portail famille"
+    )

@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The demo's FranceConnect: a local OpenID Connect provider (devtools/franceconnect_provider.py).
+OIDC_PORT ?= $(shell echo $$(($(PORT) + 1000)))
 APPS := $(wildcard portail/*/locale)
 
 .PHONY: run test test-fast test-postgres lint format messages compilemessages check-messages \
@@ -54,12 +56,17 @@ run: demo
 	@echo "  régisseur      demo.regie  / DemoRegie1"
 	@echo "  administrateur demo.admin  / DemoAdmin1   (http://127.0.0.1:$(PORT)/administration/)"
 	@echo "E-mails : console et http://127.0.0.1:$(PORT)/dev/mails/"
+	@echo "FranceConnect (fournisseur local) : http://127.0.0.1:$(OIDC_PORT), identité « Angela Claire Louise DUBOIS »"
 	@echo ""
 	DEBUG=1 $(PY) manage.py db_worker --interval 1 & \
 	worker=$$!; \
 	DEBUG=1 $(PY) manage.py run_scheduler & \
-	scheduler=$$!; trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
-	DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	scheduler=$$!; \
+	$(PY) devtools/franceconnect_provider.py --port $(OIDC_PORT) & \
+	oidc=$$!; trap "kill $$worker $$scheduler $$oidc 2>/dev/null" EXIT INT TERM; \
+	DEBUG=1 PORT=$(PORT) FRANCECONNECT_SERVER_URL=http://127.0.0.1:$(OIDC_PORT) \
+	  FRANCECONNECT_CLIENT_ID=portail-demo FRANCECONNECT_CLIENT_SECRET=demo-secret \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

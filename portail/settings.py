@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "portail.core",
     "portail.accounts",
     "portail.families",
+    "portail.franceconnect",
     "portail.messaging",
     "portail.documents",
     "portail.agenda",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "axes",
     "django_htmx",
     "django_tasks",
@@ -147,7 +149,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # Per address only, and looser than axes, so that a parent only ever sees axes' lockout message
 # and nobody elsewhere can block an account (a per-account limit would count all addresses).
 ACCOUNT_RATE_LIMITS = {"login_failed": "50/5m/ip"}
-ACCOUNT_ADAPTER = "portail.accounts.adapter.AccountAdapter"
+# The portal's account adapter (accounts.adapter), with FranceConnect's logout on top.
+ACCOUNT_ADAPTER = "portail.franceconnect.adapter.FranceConnectAccountAdapter"
 ACCOUNT_FORMS = {
     "login": "portail.accounts.forms.LoginForm",
     "signup": "portail.accounts.forms.SignupForm",
@@ -293,6 +296,48 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=24) * 3600
 # Accounts not activated within this delay are deleted by `purge_unactivated_accounts`.
 ACCOUNT_ACTIVATION_HOURS = env.int("ACCOUNT_ACTIVATION_HOURS", default=24)
+
+# --- franceconnect ---
+# The portal's registration with FranceConnect (docs/accounts.md): the platform (integration
+# « fcp-low.sbx.dev-franceconnect.fr », production « oidc.franceconnect.gouv.fr »), the client id
+# and secret it gave. Without a client id, FranceConnect is off whatever the town setting says.
+FRANCECONNECT_SERVER_URL = env.str(
+    "FRANCECONNECT_SERVER_URL", default="https://fcp-low.sbx.dev-franceconnect.fr/api/v2"
+)
+FRANCECONNECT_CLIENT_ID = env.str("FRANCECONNECT_CLIENT_ID", default="")
+FRANCECONNECT_CLIENT_SECRET = env.str("FRANCECONNECT_CLIENT_SECRET", default="")
+SOCIALACCOUNT_ADAPTER = "portail.franceconnect.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "portail.franceconnect.forms.SignupForm"}
+SOCIALACCOUNT_PROVIDERS = {
+    "franceconnect": {
+        "APPS": [
+            {
+                "client_id": FRANCECONNECT_CLIENT_ID,
+                "secret": FRANCECONNECT_CLIENT_SECRET,
+                "settings": {
+                    "server_url": FRANCECONNECT_SERVER_URL,
+                    "token_auth_method": "client_secret_post",
+                },
+            }
+        ]
+        if FRANCECONNECT_CLIENT_ID
+        else [],
+    }
+}
+# Never sign in or link an existing account because FranceConnect gives the same e-mail: the
+# parent links it from « options » after signing in with their password.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# The first FranceConnect login always shows the short sign-up page (household details).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+if FRANCECONNECT_CLIENT_ID:
+    # The login button's form is redirected to FranceConnect, and so is the logout form.
+    from urllib.parse import urlsplit  # noqa: E402
+
+    _fc = urlsplit(FRANCECONNECT_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_fc.scheme}://{_fc.netloc}")
 
 # --- documents ---
 DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)

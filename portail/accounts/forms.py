@@ -57,11 +57,9 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].widget.attrs.update({"placeholder": ""})
 
 
-class SignupForm(AllauthSignupForm):
-    """« créer mon compte »: the account and its household, created together."""
+class HouseholdDetailsForm(forms.Form):
+    """What sign-up asks for the household (with a password or through FranceConnect)."""
 
-    last_name = forms.CharField(label=_("Surname"), max_length=100)
-    first_name = forms.CharField(label=_("First name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=30, validators=[clean_phone_number])
     address_line1 = forms.CharField(label=_("Address"), max_length=255)
     address_line2 = forms.CharField(label=_("Address (continued)"), max_length=255, required=False)
@@ -71,6 +69,51 @@ class SignupForm(AllauthSignupForm):
         label=_("I have read and accept the terms of use"),
         error_messages={"required": _("You must accept the terms of use to create an account.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("pages:terms"), _("Read the terms of use")
+        )
+        _plain(
+            self,
+            {
+                "username": "username",
+                "email": "email",
+                "last_name": "family-name",
+                "first_name": "given-name",
+                "phone": "tel",
+                "address_line1": "address-line1",
+                "address_line2": "address-line2",
+                "postcode": "postal-code",
+                "city": "address-level2",
+            },
+        )
+
+    def create_household(self, user, first_name: str, last_name: str):
+        """The new account's household, the account holder as its first adult."""
+        from portail.families.services import create_household_for_signup
+
+        data = self.cleaned_data
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
+        return create_household_for_signup(
+            user,
+            first_name=first_name,
+            last_name=last_name,
+            phone=data["phone"],
+            address_line1=data["address_line1"],
+            address_line2=data.get("address_line2", ""),
+            postcode=data["postcode"],
+            city=data["city"],
+        )
+
+
+class SignupForm(HouseholdDetailsForm, AllauthSignupForm):
+    """« créer mon compte »: the account and its household, created together."""
+
+    last_name = forms.CharField(label=_("Surname"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
 
     field_order = [
         "username",
@@ -96,23 +139,6 @@ class SignupForm(AllauthSignupForm):
         self.fields["email"].label = _("E-mail address")
         self.fields["password1"].label = _("Password")
         self.fields["password2"].label = _("Password (again)")
-        self.fields["accept_terms"].help_text = format_html(
-            '<a href="{}">{}</a>', reverse("pages:terms"), _("Read the terms of use")
-        )
-        _plain(
-            self,
-            {
-                "username": "username",
-                "email": "email",
-                "last_name": "family-name",
-                "first_name": "given-name",
-                "phone": "tel",
-                "address_line1": "address-line1",
-                "address_line2": "address-line2",
-                "postcode": "postal-code",
-                "city": "address-level2",
-            },
-        )
 
     def clean(self):
         cleaned = super().clean()
@@ -138,21 +164,8 @@ class SignupForm(AllauthSignupForm):
             return super().save(request)
 
     def signup(self, request, user):
-        from portail.families.services import create_household_for_signup
-
         data = self.cleaned_data
-        user.first_name, user.last_name = data["first_name"], data["last_name"]
-        user.save(update_fields=["first_name", "last_name"])
-        create_household_for_signup(
-            user,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            phone=data["phone"],
-            address_line1=data["address_line1"],
-            address_line2=data.get("address_line2", ""),
-            postcode=data["postcode"],
-            city=data["city"],
-        )
+        self.create_household(user, data["first_name"], data["last_name"])
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):

@@ -98,6 +98,14 @@ class TownSettings(models.Model):
             "A family whose balance is zero or less cannot book (FAQ: account credited first)."
         ),
     )
+    franceconnect_enabled = models.BooleanField(
+        _("FranceConnect enabled"),
+        default=False,
+        help_text=_(
+            "Shows « S'identifier avec FranceConnect » on the login and sign-up pages. The portal "
+            "must first be registered with FranceConnect (FRANCECONNECT_* settings)."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

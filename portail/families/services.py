@@ -183,3 +183,58 @@ def enrol_child(
         child.level = level
         child.save(update_fields=["school", "level"])
     return child
+
+
+# --- the town's other software (partner API) ---
+
+
+def _audit_change(actor, action, obj, via, data):
+    from portail.core.audit import record
+
+    changes = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    record(actor, action, obj, via=via, changes=changes)
+
+
+@transaction.atomic
+def update_household_details(
+    household: Household, data: dict, *, actor=None, via: str = ""
+) -> Household:
+    """Change a household's address (only the fields given), validated and audited; `via`
+    names the partner software when the change comes through the API."""
+    household = _locked(household)
+    fields = [f for f in PROFILE_HOUSEHOLD_FIELDS if f in data]
+    for field in fields:
+        setattr(household, field, data[field])
+    household.full_clean()
+    household.save(update_fields=fields)
+    _audit_change(actor, "household.updated", household, via, {f: data[f] for f in fields})
+    return household
+
+
+@transaction.atomic
+def add_contact(household: Household, data: dict, *, actor=None, via: str = "") -> Contact:
+    """A phone number or e-mail address added to the household, validated and audited."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if data.get("kind") == Contact.Kind.EMAIL:
+        try:
+            validate_email(data.get("value", ""))
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from exc
+    contact = save_contact(household, data)
+    _audit_change(actor, "household.contact_added", household, via, dict(data))
+    return contact
+
+
+@transaction.atomic
+def update_child_schooling(child: Child, data: dict, *, actor=None, via: str = "") -> Child:
+    """Change a child's school and/or class level (only the keys given), audited."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    fields = [f for f in ("school", "level") if f in data]
+    for field in fields:
+        setattr(child, field, data[field])
+    child.full_clean()
+    child.save(update_fields=fields)
+    _audit_change(actor, "child.schooling_updated", child, via, {f: data[f] for f in fields})
+    return child

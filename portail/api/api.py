@@ -8,7 +8,7 @@ from functools import wraps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja import Path as PathParam
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -104,6 +104,10 @@ _PYDANTIC_MESSAGES = {
     "string_type": lambda ctx: _("Enter a text."),
     "bool_parsing": lambda ctx: _("Enter true or false."),
     "bool_type": lambda ctx: _("Enter true or false."),
+    "extra_forbidden": lambda ctx: _("Unknown field."),
+    "model_type": lambda ctx: _("A JSON object is expected."),
+    "model_attributes_type": lambda ctx: _("A JSON object is expected."),
+    "dict_type": lambda ctx: _("A JSON object is expected."),
     "value_error": lambda ctx: str(ctx.get("error", "")) or _("Invalid value."),
 }
 
@@ -233,7 +237,7 @@ def IdPath(description):  # noqa: N802
     return PathParam(..., ge=1, le=MAX_ID, description=description)
 
 
-def check_period(date_from: datetime.date, date_to: datetime.date) -> None:
+def check_period(date_from: s.Day, date_to: datetime.date) -> None:
     if date_to < date_from:
         raise ApiError(
             422,
@@ -275,8 +279,8 @@ agenda_router = Router(tags=["Effectifs et réservations"])
 )
 def headcounts(
     request,
-    date_from: datetime.date,
-    date_to: datetime.date,
+    date_from: s.Day,
+    date_to: s.Day,
     school_id: int | None = IdFilter,
     activity_id: int | None = IdFilter,
     limit: int = Limit,
@@ -312,7 +316,7 @@ def headcounts(
 )
 def bookings(
     request,
-    date: datetime.date,
+    date: s.Day,
     school_id: int | None = IdFilter,
     activity_id: int | None = IdFilter,
     limit: int = Limit,
@@ -464,12 +468,15 @@ def update_household(
 def add_contact(request, payload: s.ContactIn, household_id: int = IdPath("Identifiant du foyer.")):
     household = _household_or_404(household_id)
     contact = family_services.add_contact(household, payload.model_dump(), via=via(request))
-    return 201, {
-        "id": contact.pk,
-        "kind": contact.kind,
-        "value": contact.value,
-        "label": contact.label,
-    }
+    return Status(
+        201,
+        {
+            "id": contact.pk,
+            "kind": contact.kind,
+            "value": contact.value,
+            "label": contact.label,
+        },
+    )
 
 
 @operation(
@@ -555,8 +562,8 @@ ledger_router = Router(tags=["Compte d'avance (comptabilité)"])
 )
 def ledger_entries(
     request,
-    date_from: datetime.date,
-    date_to: datetime.date,
+    date_from: s.Day,
+    date_to: s.Day,
     household_id: int | None = IdFilter,
     limit: int = Limit,
     offset: int = Offset,
@@ -608,8 +615,8 @@ def _balance(row) -> dict:
 )
 def ledger_balances(
     request,
-    date_from: datetime.date,
-    date_to: datetime.date,
+    date_from: s.Day,
+    date_to: s.Day,
     limit: int = Limit,
     offset: int = Offset,
 ):

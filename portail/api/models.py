@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portail.core import clock
 
@@ -30,11 +31,15 @@ class PartnerApplication(models.Model):
     expires_at = models.DateTimeField(
         _("expires at"), null=True, blank=True, help_text=_("Empty: never expires.")
     )
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("token", "revoked at"), null=True, blank=True, editable=False
+    )
     rate_limit = models.PositiveIntegerField(
         _("calls per minute"), default=120, help_text=_("Beyond this, calls are refused (429).")
     )
-    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
+    created_at = models.DateTimeField(
+        pgettext_lazy("application", "created at"), default=clock.now, editable=False
+    )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
 
     class Meta:

@@ -1,11 +1,12 @@
 """What the API reads and writes. Money is a string with two decimals, never a number."""
 
 import datetime
+import re
 from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 MONEY_PATTERN = r"^-?\d+\.\d{2}$"
 Money = Annotated[str, Field(pattern=MONEY_PATTERN, examples=["12.50"])]
@@ -24,6 +25,24 @@ def Text(max_length: int):  # noqa: N802 (a type)
         Field(max_length=max_length, pattern=r"^[^\x00-\x1f\x7f]*$"),
         AfterValidator(_plain_text),
     ]
+
+
+def _iso_day(value):
+    """Only YYYY-MM-DD: pydantic would also take a number of seconds since 1970."""
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]
+
+
+class Input(BaseModel):
+    """A JSON object with only the documented fields (a typo is refused, not ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def money(value) -> str:
@@ -138,7 +157,7 @@ class HouseholdPage(Page):
     items: list[HouseholdOut]
 
 
-class HouseholdPatch(Schema):
+class HouseholdPatch(Input):
     """Only the fields given are changed."""
 
     address_line1: Text(255) | None = None
@@ -147,13 +166,13 @@ class HouseholdPatch(Schema):
     city: Text(100) | None = None
 
 
-class ContactIn(Schema):
+class ContactIn(Input):
     kind: str = Field(pattern=r"^(phone|email)$", description="phone ou email.")
     value: Text(254) = Field(min_length=1)
     label: Text(60) = ""
 
 
-class ChildPatch(Schema):
+class ChildPatch(Input):
     """Only the fields given are changed; `school_id` null removes the school."""
 
     school_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None

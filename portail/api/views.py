@@ -1,5 +1,9 @@
+import re
+
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from portail.api.api import api
 
@@ -8,6 +12,11 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 def _schema_ref(schema: dict, ref: str) -> dict:
     return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+
+def _inline_code(text: str) -> str:
+    """The schema's descriptions mark names with backquotes: shown as code."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text)))  # noqa: S308
 
 
 def documentation(request):
@@ -29,7 +38,7 @@ def documentation(request):
                     "method": method.upper(),
                     "url": url,
                     "summary": op.get("summary", ""),
-                    "description": op.get("description", ""),
+                    "description": _inline_code(op.get("description", "")),
                     "scope": op.get("x-scope", ""),
                     "tag": (op.get("tags") or [""])[0],
                     "parameters": op.get("parameters", []),
@@ -43,6 +52,7 @@ def documentation(request):
         "api/documentation.html",
         {
             "info": schema["info"],
+            "description": _inline_code(schema["info"].get("description", "")),
             "operations": operations,
             "schema_url": reverse("api-v1:openapi-json"),
         },

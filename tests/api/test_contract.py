@@ -19,6 +19,20 @@ def token(town):
     return make_application(rate_limit=100_000)[1]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls go through the WSGI handler, whose request signals would close the database
+    connection of the test's transaction (Django's test client unhooks them the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=15,

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # django-ninja's static files: the API's Swagger UI served locally, not from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from portail.api import services
 from portail.api.models import ApiCall, PartnerApplication, Scope
+from portail.billing.admin import ReadOnlyAdmin
 
 
 class PartnerApplicationForm(forms.ModelForm):
@@ -70,17 +71,7 @@ class PartnerApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(admin.ModelAdmin):
+class ApiCallAdmin(ReadOnlyAdmin):
     list_display = ["at", "application", "method", "path", "status", "client_ip"]
     list_filter = ["application", "status", "method"]
     search_fields = ["path"]
-    readonly_fields = [f.name for f in ApiCall._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -67,7 +67,9 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     auth=PartnerBearer(),
-    docs_url=None,
+    # The library's Swagger UI, served from its own static files (the "ninja" app): it runs
+    # under the site's CSP (no inline script). The French page is `views.documentation`.
+    docs_url="/console/",
     openapi_url="/openapi.json",
 )
 

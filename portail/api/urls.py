@@ -34,7 +34,7 @@ def _logged(view):
 
 _patterns, _app_name, _namespace = api.urls
 for _pattern in _patterns:
-    if _pattern.name != "openapi-json":
+    if _pattern.name not in ("openapi-json", "openapi-view", "api-root"):
         _pattern.callback = _logged(_pattern.callback)
 
 urlpatterns = [

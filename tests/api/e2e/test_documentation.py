@@ -22,3 +22,13 @@ def test_partners_read_the_documentation_and_reach_the_schema(page):
     page.get_by_role("link", name="/api/v1/openapi.json").click()
     schema = json.loads(page.locator("body").inner_text())
     assert schema["info"]["version"] == "1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_interactive_console_runs_under_the_sites_csp(page):
+    """The library's Swagger UI, from local static files; the `page` fixture fails on any CSP
+    or JavaScript error."""
+    page.goto("/api/v1/console/")
+    page.get_by_text("Effectifs par jour, école et activité").wait_for()
+    assert page.locator(".opblock").count() == 12
+    assert page.get_by_role("button", name="Authorize").is_visible()

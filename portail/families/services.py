@@ -203,6 +203,8 @@ def update_household_details(
     names the partner software when the change comes through the API."""
     household = _locked(household)
     fields = [f for f in PROFILE_HOUSEHOLD_FIELDS if f in data]
+    if not fields:
+        return household
     for field in fields:
         setattr(household, field, data[field])
     household.full_clean()
@@ -232,6 +234,8 @@ def update_child_schooling(child: Child, data: dict, *, actor=None, via: str = "
     """Change a child's school and/or class level (only the keys given), audited."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     fields = [f for f in ("school", "level") if f in data]
+    if not fields:
+        return child
     for field in fields:
         setattr(child, field, data[field])
     child.full_clean()

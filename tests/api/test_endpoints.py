@@ -230,3 +230,11 @@ def test_huge_ids_are_refused_not_crashing(partner, db):
     response = client.get("/api/v1/households?offset=99999999999")
     assert response.status_code == 422
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_an_empty_patch_changes_and_records_nothing(town, partner):
+    _app, client = partner
+    household, child = town["household"], town["child"]
+    assert patch(client, f"/api/v1/households/{household.pk}", {}).status_code == 200
+    assert patch(client, f"/api/v1/children/{child.pk}", {}).json()["level"] == "CE1"
+    assert not AuditEvent.objects.exclude(action__startswith="api.").exists()

@@ -3,7 +3,6 @@ errors, limit/offset pages. Reads go through the other apps' selectors, writes t
 services; this module only parses, checks the scope and shapes the answers."""
 
 import datetime
-from functools import wraps
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -41,9 +40,14 @@ class ApiError(HttpError):
 
 
 class PartnerBearer(HttpBearer):
-    """`Authorization: Bearer <token>` of a partner application; nothing else (no session, so
-    no CSRF either). The application is kept on the request for the call log, even when its
-    token is revoked or expired."""
+    """`Authorization: Bearer <token>` of a partner application holding `scope`; nothing else
+    (no session, so no CSRF either). Checked before the request's parameters are read. The
+    application is kept on the request for the call log, even when its token is revoked or
+    expired."""
+
+    def __init__(self, scope: str | None = None):
+        super().__init__()
+        self.scope = scope
 
     def authenticate(self, request, token):
         application = application_for_token(token)
@@ -54,6 +58,11 @@ class PartnerBearer(HttpBearer):
             return None
         if over_rate_limit(application):
             raise RateLimited
+        if self.scope is not None and self.scope not in application.scopes:
+            raise ApiError(
+                403,
+                _("This token does not have the scope needed: %(scope)s.") % {"scope": self.scope},
+            )
         return application
 
 
@@ -193,32 +202,21 @@ WRITE_ERRORS = {**ONE_ERRORS, 400: s.Error}
 
 
 def operation(router, method, path, *, scope, response, summary, description="", status=200):
-    """Register a view on `router` that requires `scope`; the scope is written in the schema
-    (`x-scope`) and in the description shown to partners."""
+    """Register a view on `router` for tokens holding `scope`; the scope is written in the
+    schema (`x-scope`) and in the description shown to partners."""
 
     errors = WRITE_ERRORS if method != "GET" else ONE_ERRORS if "{" in path else READ_ERRORS
 
-    def decorator(view):
-        @wraps(view)
-        def checked(request, *args, **kwargs):
-            if scope not in request.auth.scopes:
-                raise ApiError(
-                    403,
-                    _("This token does not have the scope needed: %(scope)s.") % {"scope": scope},
-                )
-            return view(request, *args, **kwargs)
-
-        text = f"{description}\n\nPortée nécessaire : `{scope}`.".strip()
-        return router.api_operation(
-            [method],
-            path,
-            response={status: response, **errors},
-            summary=summary,
-            description=text,
-            openapi_extra={"x-scope": scope},
-        )(checked)
-
-    return decorator
+    text = f"{description}\n\nPortée nécessaire : `{scope}`.".strip()
+    return router.api_operation(
+        [method],
+        path,
+        auth=PartnerBearer(scope),
+        response={status: response, **errors},
+        summary=summary,
+        description=text,
+        openapi_extra={"x-scope": scope},
+    )
 
 
 def page(queryset, limit: int, offset: int, convert=lambda item: item) -> dict:
@@ -239,7 +237,7 @@ def IdPath(description):  # noqa: N802
     return PathParam(..., ge=1, le=MAX_ID, description=description)
 
 
-def check_period(date_from: s.Day, date_to: datetime.date) -> None:
+def check_period(date_from: datetime.date, date_to: datetime.date) -> None:
     if date_to < date_from:
         raise ApiError(
             422,

@@ -175,3 +175,9 @@ def test_every_call_is_logged_with_its_application_and_status(town):
     ]
     application.refresh_from_db()
     assert application.last_used_at is not None
+
+
+def test_the_scope_is_checked_before_the_parameters(town):
+    _app, token = make_application([Scope.FAMILIES_READ.value])
+    response = ApiClient(token).get("/api/v1/ledger/entries?date_from=hier")
+    assert response.status_code == 403

@@ -6,7 +6,8 @@ import re
 
 import pytest
 import time_machine
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 
 from portail.api.api import api
 from portail.api.models import ApiCall, Scope
@@ -142,19 +143,46 @@ def test_unknown_ids_are_404_in_french(town, partner):
     assert response.status_code == 404
 
 
-def test_too_many_calls_get_a_french_429_then_pass_again_the_next_minute(town):
+def _redis_cache():
+    """The shared cache of a deployment with several processes (CACHE_URL=redis://...), under a
+    key prefix of its own; None when no Redis answers on this machine."""
+    import socket
+    import uuid
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return None
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/7",
+            "KEY_PREFIX": f"h-api-test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.mark.parametrize("backend", ["local", "redis"])
+def test_too_many_calls_get_a_french_429_then_pass_again_the_next_minute(town, backend):
+    caches = settings.CACHES
+    if backend == "redis":
+        caches = _redis_cache()
+        if caches is None:
+            pytest.skip("no Redis on 127.0.0.1:6379")
     _app, token = make_application(rate_limit=3)
     client = ApiClient(token)
-    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0, 5, tzinfo=datetime.UTC)):
-        assert [client.get("/api/v1/schools").status_code for _ in range(4)] == [200] * 3 + [429]
-        response = client.get("/api/v1/schools")
-        assert response.status_code == 429
-        assert response["Retry-After"] == "60"
-        assert "Trop de requêtes" in response.json()["detail"]
-        # Another application has its own count.
-        assert ApiClient(make_application()[1]).get("/api/v1/schools").status_code == 200
-    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 1, 5, tzinfo=datetime.UTC)):
-        assert client.get("/api/v1/schools").status_code == 200
+    with override_settings(CACHES=caches):
+        with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0, 5, tzinfo=datetime.UTC)):
+            calls = [client.get("/api/v1/schools").status_code for _ in range(4)]
+            assert calls == [200] * 3 + [429]
+            response = client.get("/api/v1/schools")
+            assert response.status_code == 429
+            assert response["Retry-After"] == "60"
+            assert "Trop de requêtes" in response.json()["detail"]
+            # Another application has its own count.
+            assert ApiClient(make_application()[1]).get("/api/v1/schools").status_code == 200
+        with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 1, 5, tzinfo=datetime.UTC)):
+            assert client.get("/api/v1/schools").status_code == 200
 
 
 def test_every_call_is_logged_with_its_application_and_status(town):

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "portail.agenda",
     "portail.billing",
     "portail.procedures",
+    "portail.api",
     "portail.backoffice",
     "portail.pages",
     "django.contrib.admin",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # django-ninja's static files: the API's Swagger UI served locally, not from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -323,3 +323,49 @@ def feed_bookings(household, since: datetime.date):
         .select_related("child", "activity", "activity__school")
         .order_by("date", "activity__position")
     )
+
+
+# --- headcounts and day lists (partner API, back-office) ----------------------------------
+
+
+def headcounts(date_from: datetime.date, date_to: datetime.date, school_id=None, activity_id=None):
+    """Children booked per day × school × activity between two days (included), with the
+    activity's capacity (None when unlimited). Rows only where something is booked; one query,
+    ordered by day, school, activity."""
+    bookings = Booking.objects.filter(
+        status=Booking.Status.BOOKED, date__gte=date_from, date__lte=date_to
+    )
+    if school_id is not None:
+        bookings = bookings.filter(activity__school_id=school_id)
+    if activity_id is not None:
+        bookings = bookings.filter(activity_id=activity_id)
+    return (
+        bookings.values(
+            "date",
+            "activity_id",
+            "activity__name",
+            "activity__kind",
+            "activity__capacity",
+            "activity__school_id",
+            "activity__school__name",
+            "activity__position",
+        )
+        .annotate(booked=Count("pk"))
+        .order_by("date", "activity__school__name", "activity__position", "activity_id")
+    )
+
+
+def bookings_of_day(day: datetime.date, school_id=None, activity_id=None):
+    """The children booked on a day (not cancelled), by school, activity and name."""
+    bookings = Booking.objects.filter(date=day, status=Booking.Status.BOOKED)
+    if school_id is not None:
+        bookings = bookings.filter(activity__school_id=school_id)
+    if activity_id is not None:
+        bookings = bookings.filter(activity_id=activity_id)
+    return bookings.select_related("child", "activity", "activity__school").order_by(
+        "activity__school__name",
+        "activity__position",
+        "child__last_name",
+        "child__first_name",
+        "pk",
+    )

@@ -589,3 +589,31 @@ def cash_journal(day: datetime.date) -> CashJournal:
         cancelled_total=sum((row.receipt.amount for row in rows if row.reversal), ZERO),
         cashiers=sorted({row.cashier for row in rows if row.cashier}),
     )
+
+
+# --- accounting (partner API) ---------------------------------------------------------------
+
+
+def ledger_entries_between(date_from: datetime.date, date_to: datetime.date, household_id=None):
+    """Every ledger entry dated in the period (included), in the order they were recorded."""
+    entries = LedgerEntry.objects.filter(date__gte=date_from, date__lte=date_to)
+    if household_id is not None:
+        entries = entries.filter(account__household_id=household_id)
+    return entries.select_related("account").order_by("date", "created_at", "pk")
+
+
+def balances_between(date_from: datetime.date, date_to: datetime.date):
+    """Per household with an account: the balance before the period, its credits and debits
+    in it (by entry date, included) and the balance at its end. One grouped query; amounts are
+    made exact Decimals by the caller with `to_money` (SQLite sums decimals as floats)."""
+    before = Q(entries__date__lt=date_from)
+    within = Q(entries__date__gte=date_from, entries__date__lte=date_to)
+    return (
+        PrepaidAccount.objects.values("household_id", "household__name")
+        .annotate(
+            opening=Sum("entries__amount", filter=before, default=ZERO),
+            credits=Sum("entries__amount", filter=within & Q(entries__amount__gt=0), default=ZERO),
+            debits=Sum("entries__amount", filter=within & Q(entries__amount__lt=0), default=ZERO),
+        )
+        .order_by("household__name", "household_id")
+    )

@@ -1,5 +1,35 @@
-from portail.families.models import Child, Household
+from portail.families.models import Child, Household, School
 
 
 def children_of(household: Household):
     return Child.objects.filter(household=household).select_related("school")
+
+
+def households():
+    """Every household with its adults, contacts and children (partner API)."""
+    return Household.objects.prefetch_related(
+        "adults", "contacts", "children", "children__school"
+    ).order_by("pk")
+
+
+def children(school_id=None):
+    qs = Child.objects.select_related("school").order_by("pk")
+    if school_id is not None:
+        qs = qs.filter(school_id=school_id)
+    return qs
+
+
+def household_by_id(pk):
+    return households().filter(pk=pk).first()
+
+
+def child_by_id(pk):
+    return Child.objects.select_related("school").filter(pk=pk).first()
+
+
+def school_by_id(pk):
+    return School.objects.filter(pk=pk).first()
+
+
+def schools():
+    return School.objects.order_by("name", "pk")

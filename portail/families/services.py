@@ -3,10 +3,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portail.core import clock
+from portail.core.audit import record
 from portail.core.models import TownSettings
 from portail.families.models import Adult, Child, Contact, Household
 
@@ -191,3 +194,52 @@ def enrol_child(
         child.level = level
         child.save(update_fields=["school", "level"])
     return child
+
+
+# --- the town's other software (partner API) ---
+
+
+def _change_audited(locked, data: dict, allowed, action: str, actor, via: str):
+    """Set the `allowed` keys of `data` on the locked row, validate, save and audit them; `via`
+    names the partner software when the change comes through the API. Nothing given, nothing
+    written nor recorded."""
+    fields = [f for f in allowed if f in data]
+    if not fields:
+        return locked
+    for field in fields:
+        setattr(locked, field, data[field])
+    locked.full_clean()
+    locked.save(update_fields=fields)
+    changes = {f: (data[f].pk if hasattr(data[f], "pk") else data[f]) for f in fields}
+    record(actor, action, locked, via=via, changes=changes)
+    return locked
+
+
+@transaction.atomic
+def update_household_details(
+    household: Household, data: dict, *, actor=None, via: str = ""
+) -> Household:
+    """Change a household's address (only the fields given), validated and audited."""
+    return _change_audited(
+        _locked(household), data, PROFILE_HOUSEHOLD_FIELDS, "household.updated", actor, via
+    )
+
+
+@transaction.atomic
+def add_contact(household: Household, data: dict, *, actor=None, via: str = "") -> Contact:
+    """A phone number or e-mail address added to the household, validated and audited."""
+    if data.get("kind") == Contact.Kind.EMAIL:
+        try:
+            validate_email(data.get("value", ""))
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from exc
+    contact = save_contact(household, data)
+    record(actor, "household.contact_added", household, via=via, changes=dict(data))
+    return contact
+
+
+@transaction.atomic
+def update_child_schooling(child: Child, data: dict, *, actor=None, via: str = "") -> Child:
+    """Change a child's school and/or class level (only the keys given), audited."""
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    return _change_audited(locked, data, ("school", "level"), "child.schooling_updated", actor, via)

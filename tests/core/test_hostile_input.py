@@ -60,8 +60,15 @@ QUERY = urlencode(
         "status": NUL,
     }
 )
-# Tables whose rows a refused request may still touch: sessions, the login lock's log.
-UNTRACKED = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# Tables whose rows a refused request may still touch: sessions, the login lock's log, the
+# partner API's call log (every call is logged, refused ones included).
+UNTRACKED = {
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "api.apicall",
+}
 
 
 def _routes(patterns=None, prefix="", namespace=""):

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "portail.agenda",
     "portail.billing",
     "portail.procedures",
+    "portail.imports",
     "portail.backoffice",
     "portail.pages",
     "django.contrib.admin",

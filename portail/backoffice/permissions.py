@@ -21,3 +21,6 @@ def _role_required(test):
 
 agent_required = _role_required(lambda user: user.is_agent)
 cashier_required = _role_required(lambda user: user.is_cashier)
+# The town's administrator (superuser): town-wide operations such as the import of the
+# previous software's files.
+admin_required = _role_required(lambda user: user.is_active and user.is_superuser)

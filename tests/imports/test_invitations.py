@@ -22,10 +22,12 @@ def link_in(message) -> str:
 
 @pytest.fixture
 def imported(admin_user, schools, arpege, django_capture_on_commit_callbacks):
-    with time_machine.travel(START, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            import_file(arpege, "households", "arpege-familles.csv", admin_user)
-            import_file(arpege, "children", "arpege-enfants.csv", admin_user)
+    with (
+        time_machine.travel(START, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        import_file(arpege, "households", "arpege-familles.csv", admin_user)
+        import_file(arpege, "children", "arpege-enfants.csv", admin_user)
     return Adult.objects.get(email="elodie.lefevre@example.org")
 
 
@@ -50,7 +52,8 @@ def test_accepting_makes_the_account_of_the_imported_household(client, imported)
         page = client.get(link)
         assert "Famille Lefèvre" in page.content.decode()
         response = client.post(
-            link, {"username": "elodie", "password1": "Lac-Leman-2026", "password2": "Lac-Leman-2026"}
+            link,
+            {"username": "elodie", "password1": "Lac-Leman-2026", "password2": "Lac-Leman-2026"},
         )
         assert response.status_code == 302 and response["Location"] == "/invitation/bienvenue/"
         page = client.get("/invitation/bienvenue/").content.decode()
@@ -142,7 +145,9 @@ def test_parents_cannot_see_the_invitations(client, imported):
     assert client.get("/gestion/import/sans-email/").status_code == 403
 
 
-def test_the_pages_of_a_run(client, admin_user, schools, arpege, django_capture_on_commit_callbacks):
+def test_the_pages_of_a_run(
+    client, admin_user, schools, arpege, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.imports.conftest import SAMPLES

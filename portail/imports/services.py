@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from portail.families import services as family_services
 from portail.families.models import Adult, Child, Household, School
 from portail.imports import reading, schema
 from portail.imports.models import ExternalRef, ImportRun, Invitation, SourceMapping
-from portail.messaging.services import send_email
+from portail.messaging.services import send_emails
 
 logger = logging.getLogger(__name__)
 Ref = ExternalRef.Kind
@@ -397,7 +396,10 @@ def _import_households(run, lines, actor) -> None:
             if line.action == "unchanged":
                 line.action = "updated"
         _store_refs(run, Ref.BALANCE, pairs)
-    invite_adults(invite)
+    names = dict(
+        Household.objects.filter(pk__in={a.household_id for a in invite}).values_list("pk", "name")
+    )
+    invite_adults(invite, names)
 
 
 def _emails_in_use(emails: set) -> set:
@@ -566,23 +568,36 @@ def invitation_link(token: str) -> str:
     return f"{base}{reverse('imports:invitation', args=[token])}"
 
 
-def _send_invitation(adult: Adult, token: str, expires_at) -> None:
+def _invitation_mails(invitations: list[tuple[Adult, str, str, object]]) -> list[tuple]:
+    """(to, subject, body) of each (adult, household name, token, expiry), in French; the
+    template and the town are read once for thousands of mails."""
+    from django.template.loader import get_template
+
     from portail.core.models import TownSettings
 
     with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "adult": adult,
-            "household": adult.household,
-            "link": invitation_link(token),
-            "expires_at": expires_at,
-            "town": TownSettings.current(),
-        }
+        template = get_template("imports/invitation_mail.txt")
+        town = TownSettings.current()
         subject = _("Your family portal: choose your identifier and password")
-        body = render_to_string("imports/invitation_mail.txt", context)
-    send_email(adult.email, subject, body)
+        return [
+            (
+                adult.email,
+                subject,
+                template.render(
+                    {
+                        "adult": adult,
+                        "household_name": household_name,
+                        "link": invitation_link(token),
+                        "expires_at": expires_at,
+                        "town": town,
+                    }
+                ),
+            )
+            for adult, household_name, token, expires_at in invitations
+        ]
 
 
-def invite_adults(adults: list[Adult]) -> int:
+def invite_adults(adults: list[Adult], household_names: dict) -> int:
     """One invitation per adult with an e-mail, mailed after the transaction commits."""
     if not adults:
         return 0
@@ -591,10 +606,9 @@ def invite_adults(adults: list[Adult]) -> int:
         token, digest = tokens.new_token()
         invitation = Invitation(adult=adult, token_hash=digest)
         invitations.append(invitation)
-        mails.append((adult, token, invitation.expires_at))
+        mails.append((adult, household_names[adult.household_id], token, invitation.expires_at))
     Invitation.objects.bulk_create(invitations, batch_size=2000)
-    for adult, token, expires_at in mails:
-        _send_invitation(adult, token, expires_at)
+    send_emails(_invitation_mails(mails))
     return len(invitations)
 
 
@@ -613,7 +627,8 @@ def resend_invitation(invitation: Invitation, actor=None) -> Invitation:
     invitation.expires_at = invitation.sent_at + datetime.timedelta(days=14)
     invitation.times_sent += 1
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "times_sent"])
-    _send_invitation(invitation.adult, token, invitation.expires_at)
+    adult = invitation.adult
+    send_emails(_invitation_mails([(adult, adult.household.name, token, invitation.expires_at)]))
     if actor is not None:
         audit.record(actor, "imports.invitation_resent", invitation, email=invitation.adult.email)
     return invitation

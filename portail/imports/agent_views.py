@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.backoffice.permissions import admin_required, agent_required
+from portail.core.csvsafe import safe_row
 from portail.imports import forms, selectors, services
 from portail.imports.models import ImportRun, Invitation, SourceMapping
 from portail.imports.schema import FIELDS
@@ -92,13 +93,15 @@ def report_csv(request, pk):
     labels = action_labels()
     for line in run.lines or []:
         writer.writerow(
-            [
-                line["line"],
-                line["key"],
-                labels.get(line["action"], line["action"]),
-                " ; ".join(line["details"]),
-                " ; ".join(line["errors"]),
-            ]
+            safe_row(
+                [
+                    line["line"],
+                    line["key"],
+                    labels.get(line["action"], line["action"]),
+                    " ; ".join(line["details"]),
+                    " ; ".join(line["errors"]),
+                ]
+            )
         )
     return response
 
@@ -155,13 +158,15 @@ def without_email(request):
         writer.writerow([_("Household"), _("Surname"), _("First name"), _("Phone"), _("Address")])
         for adult in adults.iterator():
             writer.writerow(
-                [
-                    adult.household.name,
-                    adult.last_name,
-                    adult.first_name,
-                    adult.phone,
-                    adult.household.postal_address.replace("\n", ", "),
-                ]
+                safe_row(
+                    [
+                        adult.household.name,
+                        adult.last_name,
+                        adult.first_name,
+                        adult.phone,
+                        adult.household.postal_address.replace("\n", ", "),
+                    ]
+                )
             )
         return response
     return render(request, "imports/without_email.html", {"adults": adults[:1000]})

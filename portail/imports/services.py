@@ -27,7 +27,13 @@ from portail.core.money import format_eur
 from portail.families import services as family_services
 from portail.families.models import Adult, Child, Household, School
 from portail.imports import reading, schema
-from portail.imports.models import ExternalRef, ImportRun, Invitation, SourceMapping
+from portail.imports.models import (
+    INVITATION_DAYS,
+    ExternalRef,
+    ImportRun,
+    Invitation,
+    SourceMapping,
+)
 from portail.messaging.services import send_emails
 
 logger = logging.getLogger(__name__)
@@ -624,7 +630,7 @@ def resend_invitation(invitation: Invitation, actor=None) -> Invitation:
         raise ValueError(_("This invitation was already accepted."))
     token, invitation.token_hash = tokens.new_token()
     invitation.sent_at = clock.now()
-    invitation.expires_at = invitation.sent_at + datetime.timedelta(days=14)
+    invitation.expires_at = invitation.sent_at + datetime.timedelta(days=INVITATION_DAYS)
     invitation.times_sent += 1
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at", "times_sent"])
     adult = invitation.adult

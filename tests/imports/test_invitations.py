@@ -208,3 +208,14 @@ def test_a_run_in_progress_shows_its_progress_bar(client, admin_user, arpege):
     run.save()
     page = client.get(f"/gestion/import/fichiers/{run.pk}/").content.decode()
     assert "<progress" not in page and "http-equiv" not in page
+
+
+def test_the_csv_lists_start_no_formula(client, admin_user, arpege):
+    content = "N° famille;Nom famille;Nom resp. 1;Prénom resp. 1\nF1;=1+2;@SUM;Ana\n".encode()
+    import_file(arpege, "households", "f.csv", admin_user, content=content)
+    client.force_login(admin_user)
+    csv = client.get("/gestion/import/sans-email/?format=csv").content.decode("utf-8-sig")
+    assert "'=1+2;'@SUM;Ana" in csv
+    run = arpege.runs.get(status="done")
+    report = client.get(f"/gestion/import/fichiers/{run.pk}/rapport.csv").content.decode()
+    assert "foyer « =1+2 » créé" in report  # inside the cell, not at its start

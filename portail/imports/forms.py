@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portail.imports.models import ImportRun, SourceMapping
-from portail.imports.schema import FIELDS
+from portail.imports.schema import validate_date_format, validate_mapping
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 EXTENSIONS = (".csv", ".txt", ".xlsx", ".ods")
@@ -33,42 +33,17 @@ class MappingForm(forms.ModelForm):
 
     def clean_mapping(self):
         try:
-            value = json.loads(self.cleaned_data["mapping"])
-        except ValueError:
+            return validate_mapping(json.loads(self.cleaned_data["mapping"]))
+        except json.JSONDecodeError:
             raise forms.ValidationError(_("This is not valid JSON.")) from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("Expected an object of kinds of file."))
-        for kind, columns in value.items():
-            if kind not in FIELDS:
-                raise forms.ValidationError(
-                    _("Unknown kind of file « %(kind)s » (expected: %(kinds)s).")
-                    % {"kind": kind, "kinds": ", ".join(FIELDS)}
-                )
-            if not isinstance(columns, dict):
-                raise forms.ValidationError(_("Expected our field: its column."))
-            known = {f.name for f in FIELDS[kind]}
-            for field, column in columns.items():
-                if field not in known:
-                    raise forms.ValidationError(
-                        _("Unknown field « %(field)s » for « %(kind)s ».")
-                        % {"field": field, "kind": kind}
-                    )
-                if not isinstance(column, str) or not column.strip():
-                    raise forms.ValidationError(
-                        _("The column of « %(field)s » must be a name.") % {"field": field}
-                    )
-        return value
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_date_format(self):
-        import datetime
-
-        value = self.cleaned_data["date_format"]
         try:
-            sample = datetime.date(2026, 12, 31).strftime(value)
-            datetime.datetime.strptime(sample, value)
-        except ValueError:
-            raise forms.ValidationError(_("This date format is not usable.")) from None
-        return value
+            return validate_date_format(self.cleaned_data["date_format"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class UploadForm(forms.Form):

@@ -56,7 +56,8 @@ class ImportRun(models.Model):
         SourceMapping, on_delete=models.PROTECT, related_name="runs", verbose_name=_("software")
     )
     kind = models.CharField(_("content"), max_length=12, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    # Deleted once the run is over (personal data); kept while waiting for confirmation.
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     detected = models.CharField(_("detected format"), max_length=100, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)

@@ -229,9 +229,12 @@ def missing_columns(kind: str, columns: dict, headers: list[str]) -> list[str]:
     return missing
 
 
-def parse_rows(kind: str, columns: dict, options: dict, headers: list[str], rows) -> list[Line]:
+def parse_rows(
+    kind: str, columns: dict, options: dict, headers: list[str], rows, progress=None
+) -> list[Line]:
     """Each row as a Line of cleaned values (only the mapped columns; an empty cell is « not
-    given », so a file may update only some fields), with a French reason per bad cell."""
+    given », so a file may update only some fields), with a French reason per bad cell.
+    `progress(lines done)` is called every 2,000 lines."""
     index = {h.strip().lower(): i for i, h in enumerate(headers)}
     mapped = []
     for f in FIELDS[kind]:
@@ -240,6 +243,8 @@ def parse_rows(kind: str, columns: dict, options: dict, headers: list[str], rows
             mapped.append((f, index[column]))
     lines = []
     for offset, row in enumerate(rows):
+        if progress and offset and offset % 2000 == 0:
+            progress(offset)
         line = Line(number=offset + 2, values={})  # line 1 holds the headers
         for f, i in mapped:
             raw = row[i] if i < len(row) else None
@@ -253,3 +258,38 @@ def parse_rows(kind: str, columns: dict, options: dict, headers: list[str], rows
                 line.refuse(_("%(field)s: %(reason)s") % {"field": f.label, "reason": exc})
         lines.append(line)
     return lines
+
+
+def validate_mapping(value) -> dict:
+    """A saved mapping {kind: {our field: its column}}; ValueError with the French reason."""
+    if not isinstance(value, dict):
+        raise ValueError(_("Expected an object of kinds of file."))
+    for kind, columns in value.items():
+        if kind not in FIELDS:
+            raise ValueError(
+                _("Unknown kind of file « %(kind)s » (expected: %(kinds)s).")
+                % {"kind": kind, "kinds": ", ".join(FIELDS)}
+            )
+        if not isinstance(columns, dict):
+            raise ValueError(_("Expected our field: its column."))
+        known = {f.name for f in FIELDS[kind]}
+        for field, column in columns.items():
+            if field not in known:
+                raise ValueError(
+                    _("Unknown field « %(field)s » for « %(kind)s ».")
+                    % {"field": field, "kind": kind}
+                )
+            if not isinstance(column, str) or not column.strip():
+                raise ValueError(
+                    _("The column of « %(field)s » must be a name.") % {"field": field}
+                )
+    return value
+
+
+def validate_date_format(value: str) -> str:
+    try:
+        sample = datetime.date(2026, 12, 31).strftime(value)
+        datetime.datetime.strptime(sample, value)
+    except ValueError:
+        raise ValueError(_("This date format is not usable.")) from None
+    return value

@@ -7,7 +7,6 @@ when a single line is refused. Idempotent: each object keeps the previous softwa
 (ExternalRef), a second run finds it and changes only what differs."""
 
 import datetime
-import json
 import logging
 
 from django.conf import settings
@@ -62,20 +61,12 @@ def save_mapping(data: dict, actor, mapping: SourceMapping | None = None) -> Sou
 
 def load_mapping_file(data: dict, actor=None) -> SourceMapping:
     """A mapping shipped as JSON (docs/import/*.json): {name, date_format, mapping}."""
-    from portail.imports.forms import MappingForm
-
-    instance = SourceMapping.objects.filter(name=data["name"]).first()
-    form = MappingForm(
-        {
-            "name": data["name"],
-            "date_format": data.get("date_format", "%d/%m/%Y"),
-            "mapping": json.dumps(data["mapping"]),
-        },
-        instance=instance,
-    )
-    if not form.is_valid():
-        raise ValueError(form.errors.as_text())
-    return save_mapping(form.cleaned_data, actor, instance)
+    cleaned = {
+        "name": str(data["name"])[:100],
+        "date_format": schema.validate_date_format(data.get("date_format", "%d/%m/%Y")),
+        "mapping": schema.validate_mapping(data["mapping"]),
+    }
+    return save_mapping(cleaned, actor, SourceMapping.objects.filter(name=cleaned["name"]).first())
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -115,8 +106,11 @@ def progress_key(run_id: int) -> str:
 
 
 def _progress(run: ImportRun, done: int) -> None:
-    # Read by the page while the run's transaction is open (its rows are not visible yet).
+    # Read by the page while the run's transaction is open (its rows are not visible yet);
+    # before it opens, also kept on the run (seen without a cache shared with the worker).
     cache.set(progress_key(run.pk), done, 3600)
+    if not transaction.get_connection().in_atomic_block:
+        ImportRun.objects.filter(pk=run.pk).update(done=done, total=run.total)
 
 
 def execute(run_id: int, confirm: bool) -> ImportRun:
@@ -131,6 +125,8 @@ def execute(run_id: int, confirm: bool) -> ImportRun:
             finally:
                 run.file.close()
             headers, rows, run.detected = reading.load(raw)
+            if not rows:
+                raise reading.UnreadableFile(_("The file has no line under its headers."))
             run.total = len(rows)
             columns = run.mapping.mapping.get(run.kind, {})
             missing = schema.missing_columns(run.kind, columns, headers)
@@ -140,9 +136,14 @@ def execute(run_id: int, confirm: bool) -> ImportRun:
                     % {"columns": ", ".join(missing)}
                 )
             lines = schema.parse_rows(
-                run.kind, columns, {"date_format": run.mapping.date_format}, headers, rows
+                run.kind,
+                columns,
+                {"date_format": run.mapping.date_format},
+                headers,
+                rows,
+                progress=lambda n: _progress(run, n // 2),
             )
-            _progress(run, len(lines) // 5)
+            _progress(run, len(lines) // 2)
             committed = False
             try:
                 with transaction.atomic():
@@ -160,6 +161,7 @@ def execute(run_id: int, confirm: bool) -> ImportRun:
                 {},
             )
             run.finished_at = clock.now()
+            _forget_file(run)
             run.save()
             return run
         except Exception:
@@ -167,6 +169,7 @@ def execute(run_id: int, confirm: bool) -> ImportRun:
             run.status = ImportRun.Status.FAILED
             run.error = _("The import stopped on an unexpected error; nothing was written.")
             run.finished_at = clock.now()
+            _forget_file(run)
             run.save()
             return run
     run.lines = [line.as_dict() for line in lines]
@@ -179,6 +182,7 @@ def execute(run_id: int, confirm: bool) -> ImportRun:
     else:
         run.status = ImportRun.Status.DONE if committed else ImportRun.Status.CHECKED
     run.finished_at = clock.now()
+    _forget_file(run)
     run.save()
     cache.delete(progress_key(run.pk))
     audit.record(
@@ -190,6 +194,12 @@ def execute(run_id: int, confirm: bool) -> ImportRun:
         **run.counts,
     )
     return run
+
+
+def _forget_file(run: ImportRun) -> None:
+    """The file holds families' personal data: kept only while it waits for confirmation."""
+    if run.status != ImportRun.Status.CHECKED and run.file:
+        run.file.delete(save=False)
 
 
 def _counts(lines: list[dict]) -> dict:
@@ -270,6 +280,14 @@ def _import_households(run, lines, actor) -> None:
     creates, create_lines, updates = [], [], []
     for line in lines:
         v = line.values
+        for n in (1, 2):
+            new_adult = f"{v['household_id']}:{n}" not in adult_refs
+            if (
+                new_adult
+                and _adult_data(v, n)
+                and not (v.get(f"adult{n}_last_name") and v.get(f"adult{n}_first_name"))
+            ):
+                line.refuse(_("adult %(n)s: surname and first name are needed") % {"n": n})
         data = {f: v[f] for f in HOUSEHOLD_FIELDS if f in v}
         household = existing.get(refs.get(v["household_id"]))
         if household is None:
@@ -279,11 +297,6 @@ def _import_households(run, lines, actor) -> None:
                     line.refuse(_("household name: missing value (or the surname of adult 1)"))
                     continue
                 data["name"] = _("%(last_name)s family") % {"last_name": last}
-            for n in (1, 2):
-                if _adult_data(v, n) and not (
-                    v.get(f"adult{n}_last_name") and v.get(f"adult{n}_first_name")
-                ):
-                    line.refuse(_("adult %(n)s: surname and first name are needed") % {"n": n})
             if line.errors:
                 continue
             creates.append(data)
@@ -319,7 +332,7 @@ def _import_households(run, lines, actor) -> None:
             elif entry is None and amount and "balance_date" not in v:
                 line.refuse(_("date of the opening balance: missing value"))
     created = family_services.import_households(creates, updates) if (creates or updates) else []
-    _progress(run, len(lines) // 2)
+    _progress(run, len(lines) * 3 // 4)
     household_of = {
         line.values["household_id"]: refs.get(line.values["household_id"]) for line in lines
     }

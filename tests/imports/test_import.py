@@ -1,4 +1,5 @@
 import datetime
+import os
 from decimal import Decimal
 
 import pytest
@@ -266,3 +267,28 @@ def test_future_bookings(admin_user, arpege):
         run = import_file(arpege, "bookings", "arpege-reservations.csv", admin_user)
         assert run.counts == {"unchanged": 4}
         assert Booking.objects.count() == 4
+
+
+def test_the_file_is_kept_only_while_waiting_for_confirmation(admin_user, schools, arpege):
+    content = (SAMPLES / "arpege-familles.csv").read_bytes()
+    run = check(arpege, "households", "f.csv", content, admin_user)
+    path = run.file.path
+    with open(path, "rb") as f:
+        assert f.read() == content
+    run = confirm(run, admin_user)
+    assert not run.file and not os.path.exists(path)
+    refused = check(arpege, "households", "f.csv", "N° famille;Nom\n".encode(), admin_user)
+    assert refused.status == ImportRun.Status.REFUSED and not refused.file
+    assert refused.error == "Le fichier n'a aucune ligne sous ses en-têtes."
+
+
+def test_a_new_adult_needs_a_name(admin_user, arpege):
+    content = "N° famille;Nom famille;Nom resp. 1;Prénom resp. 1;Courriel resp. 2\n"
+    run = check(
+        arpege,
+        "households",
+        "f.csv",
+        (content + "F1;X;Un;Ana;b@example.org\n").encode(),
+        admin_user,
+    )
+    assert run.lines[0]["errors"] == ["adulte 2 : le nom et le prénom sont nécessaires"]

@@ -219,3 +219,14 @@ def test_the_csv_lists_start_no_formula(client, admin_user, arpege):
     run = arpege.runs.get(status="done")
     report = client.get(f"/gestion/import/fichiers/{run.pk}/rapport.csv").content.decode()
     assert "foyer « =1+2 » créé" in report  # inside the cell, not at its start
+
+
+def test_the_demo_loads_the_sample_mappings(db):
+    from io import StringIO
+
+    from portail.imports import demo
+    from portail.imports.models import SourceMapping
+
+    demo.load(StringIO())
+    demo.load(StringIO())  # idempotent
+    assert sorted(SourceMapping.objects.values_list("name", flat=True)) == ["Arpège", "Technocarte"]

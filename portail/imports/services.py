@@ -228,6 +228,10 @@ def _store_refs(run, kind, pairs) -> None:
             for ext, pk in pairs
         ],
         batch_size=2000,
+        # A ref left by an object deleted since (e.g. a household deleted by hand) is renewed.
+        update_conflicts=True,
+        unique_fields=["mapping", "kind", "external_id"],
+        update_fields=["object_id", "run"],
     )
 
 

@@ -292,3 +292,11 @@ def test_a_new_adult_needs_a_name(admin_user, arpege):
         admin_user,
     )
     assert run.lines[0]["errors"] == ["adulte 2 : le nom et le prénom sont nécessaires"]
+
+
+def test_a_household_deleted_since_is_imported_again(admin_user, technocarte):
+    import_file(technocarte, "households", "technocarte-foyers.xlsx", admin_user)
+    Household.objects.get(name="NGUYEN").delete()  # no entry: its zero balance carried nothing
+    run = import_file(technocarte, "households", "technocarte-foyers.xlsx", admin_user)
+    assert run.counts == {"created": 1, "unchanged": 2}
+    assert Household.objects.filter(name="NGUYEN").count() == 1

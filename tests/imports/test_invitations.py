@@ -9,7 +9,7 @@ from portail.accounts.models import User
 from portail.families.models import Adult, Household
 from portail.imports.models import Invitation
 from tests.accounts.test_signup import SIGNUP
-from tests.factories import AgentFactory, UserFactory
+from tests.factories import AgentFactory, CashierFactory, UserFactory
 from tests.imports.conftest import import_file
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_adults_without_email_are_listed_for_the_service(client, imported):
 )
 def test_only_the_administrator_imports(client, admin_user, url):
     assert client.get(url).status_code == 302  # to the login page
-    for user in (UserFactory(), AgentFactory()):
+    for user in (UserFactory(), AgentFactory(), CashierFactory()):
         client.force_login(user)
         assert client.get(url).status_code == 403
     client.force_login(admin_user)

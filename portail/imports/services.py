@@ -380,6 +380,11 @@ def _import_households(run, lines, actor) -> None:
         Ref.ADULT,
         [(k, a.pk) for (k, _line), a in zip(adult_create_keys, new_adults, strict=True)],
     )
+    invited = set(
+        Invitation.objects.filter(
+            accepted_at=None, adult__email__in={a.email for a in new_adults if a.email}
+        ).values_list("adult__email", flat=True)
+    )
     for (_key, line), adult in zip(adult_create_keys, new_adults, strict=True):
         if not adult.email:
             line.details.append(
@@ -389,8 +394,13 @@ def _import_households(run, lines, actor) -> None:
             line.details.append(
                 _("%(email)s already belongs to an account: no invitation") % {"email": adult.email}
             )
+        elif adult.email in invited:
+            line.details.append(
+                _("%(email)s is already invited for another adult: one invitation per address")
+                % {"email": adult.email}
+            )
         else:
-            taken_emails.add(adult.email)
+            invited.add(adult.email)
             invite.append(adult)
             line.details.append(_("invitation sent to %(email)s") % {"email": adult.email})
 

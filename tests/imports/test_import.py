@@ -300,3 +300,21 @@ def test_a_household_deleted_since_is_imported_again(admin_user, technocarte):
     run = import_file(technocarte, "households", "technocarte-foyers.xlsx", admin_user)
     assert run.counts == {"created": 1, "unchanged": 2}
     assert Household.objects.filter(name="NGUYEN").count() == 1
+
+
+def test_one_invitation_per_address_and_one_confirmation(admin_user, arpege):
+    content = (
+        "N° famille;Nom famille;Nom resp. 1;Prénom resp. 1;Courriel resp. 1\n"
+        "F1;Famille Un;Un;Ana;ana@example.org\n"
+        "F2;Famille Deux;Un;Ana;ana@example.org\n"
+    ).encode()
+    run = check(arpege, "households", "f.csv", content, admin_user)
+    assert (
+        "ana@example.org est déjà invitée pour un autre adulte : une invitation par adresse"
+        in (run.lines[1]["details"])
+    )
+    services.confirm_run(run, admin_user)
+    with pytest.raises(ValueError):  # a second click does not run it twice
+        services.confirm_run(run, admin_user)
+    services.execute(run.pk, confirm=True)
+    assert Invitation.objects.count() == 1

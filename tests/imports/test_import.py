@@ -310,8 +310,8 @@ def test_one_invitation_per_address_and_one_confirmation(admin_user, arpege):
     ).encode()
     run = check(arpege, "households", "f.csv", content, admin_user)
     assert (
-        "ana@example.org est déjà invitée pour un autre adulte : une invitation par adresse"
-        in (run.lines[1]["details"])
+        "une invitation part déjà à ana@example.org pour un autre adulte : une seule par adresse"
+        in run.lines[1]["details"]
     )
     services.confirm_run(run, admin_user)
     with pytest.raises(ValueError):  # a second click does not run it twice

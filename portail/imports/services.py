@@ -116,6 +116,9 @@ def _progress(run: ImportRun, done: int) -> None:
 def execute(run_id: int, confirm: bool) -> ImportRun:
     """Check (dry run) or write (confirm) the run's file; refuses the whole file on one error."""
     run = ImportRun.objects.select_related("mapping", "created_by").get(pk=run_id)
+    expected = ImportRun.Status.RUNNING if confirm else ImportRun.Status.CHECKING
+    if run.status != expected:  # a task delivered twice: the run is already over
+        return run
     actor = run.created_by
     with translation.override(settings.LANGUAGE_CODE):
         try:

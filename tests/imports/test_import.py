@@ -318,3 +318,10 @@ def test_one_invitation_per_address_and_one_confirmation(admin_user, arpege):
         services.confirm_run(run, admin_user)
     services.execute(run.pk, confirm=True)
     assert Invitation.objects.count() == 1
+
+
+def test_a_task_delivered_twice_changes_nothing(admin_user, technocarte):
+    run = import_file(technocarte, "households", "technocarte-foyers.xlsx", admin_user)
+    assert services.execute(run.pk, confirm=True).status == ImportRun.Status.DONE
+    assert services.execute(run.pk, confirm=False).status == ImportRun.Status.DONE
+    assert Household.objects.count() == 3 and LedgerEntry.objects.count() == 2

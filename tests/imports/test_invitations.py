@@ -103,6 +103,8 @@ def test_signup_with_an_imported_email_gets_the_invitation_again(
     assert "identifiant" in message.subject and "Famille Lefèvre" in message.body
     assert Invitation.objects.get(adult=imported).times_sent == 2
     assert client.get(link_in(message)).status_code == 200
+    page = client.get("/compte/confirm-email/").content.decode()
+    assert "Si votre famille est déjà connue du service" in page
 
 
 def test_a_normal_signup_still_creates_its_household(client, imported):

@@ -1,15 +1,12 @@
 """The back-office side: the administrator imports files; agents follow the invitations."""
 
-import csv
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.backoffice.permissions import admin_required, agent_required
-from portail.core.csvsafe import safe_row
+from portail.core.spreadsheet import cell, csv_response
 from portail.imports import forms, selectors, services
 from portail.imports.models import ImportRun, Invitation, SourceMapping
 from portail.imports.schema import FIELDS
@@ -85,15 +82,12 @@ def confirm(request, pk):
 @admin_required
 def report_csv(request, pk):
     run = get_object_or_404(ImportRun, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"import-{run.pk}.csv")
     writer.writerow([_("Line"), _("Id"), _("Result"), _("Details"), _("Reasons")])
     labels = action_labels()
     for line in run.lines or []:
         writer.writerow(
-            safe_row(
+            _cells(
                 [
                     line["line"],
                     line["key"],
@@ -104,6 +98,10 @@ def report_csv(request, pk):
             )
         )
     return response
+
+
+def _cells(values) -> list[str]:
+    return [cell(v) for v in values]
 
 
 def action_labels() -> dict:
@@ -151,14 +149,11 @@ def resend(request, pk):
 def without_email(request):
     adults = selectors.adults_without_email()
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="adultes-sans-email.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
+        response, writer = csv_response("adultes-sans-email.csv")
         writer.writerow([_("Household"), _("Surname"), _("First name"), _("Phone"), _("Address")])
         for adult in adults.iterator():
             writer.writerow(
-                safe_row(
+                _cells(
                     [
                         adult.household.name,
                         adult.last_name,

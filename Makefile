@@ -9,7 +9,7 @@ OIDC_PORT ?= $(shell echo $$(($(PORT) + 1000)))
 APPS := $(wildcard portail/*/locale)
 
 .PHONY: run test test-fast test-postgres lint format messages compilemessages check-messages \
-        system-deps install demo worker clean bench load scaleout
+        system-deps install demo worker clean bench bench-import load scaleout
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -91,6 +91,12 @@ bench: install
 	    || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE bench_$$n"; \
 	  DATABASE_URL=$(BENCH_DB)/bench_$$n $(PY) -W ignore -m bench.run --families $$n --label $$n || exit 1; \
 	done
+
+# 12,000 families with their children and balances imported from generated files (< 2 min).
+bench-import: install
+	@psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS bench_import" \
+	  -c "CREATE DATABASE bench_import"
+	DATABASE_URL=$(BENCH_DB)/bench_import $(PY) -W ignore -m bench.import_bench --families 12000
 
 # « Opening day » rush: locust against gunicorn and the 12,000-family PostgreSQL town, by steps
 # of simultaneous parents (bench/locustfile.py); summary and worker memory in bench/results.json.

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "portail.billing",
     "portail.procedures",
     "portail.api",
+    "portail.imports",
     "portail.backoffice",
     "portail.pages",
     "django.contrib.admin",

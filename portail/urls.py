@@ -18,6 +18,7 @@ urlpatterns = [
     path("demarches/", include("portail.procedures.urls")),
     path("agenda/", include("portail.agenda.urls")),
     path("paiements/", include("portail.billing.urls")),
+    path("invitation/", include("portail.imports.urls")),
     path("gestion/", include("portail.backoffice.urls")),
     # Agents' side of each area, next to the area's own code.
     path("gestion/comptes/", include("portail.accounts.agent_urls")),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("gestion/agenda/", include("portail.agenda.agent_urls")),
     path("gestion/regie/", include("portail.billing.agent_urls")),
     path("api/v1/", include(("portail.api.urls", "api-v1"))),
+    path("gestion/import/", include("portail.imports.agent_urls")),
     path("administration/", admin.site.urls),
 ]
 

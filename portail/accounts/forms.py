@@ -159,6 +159,19 @@ class SignupForm(HouseholdDetailsForm, AllauthSignupForm):
                 self.add_error("password1", exc)
         return cleaned
 
+    def try_save(self, request):
+        from django.shortcuts import redirect
+
+        from portail.accounts.signals import signup_email_reserved
+
+        email = self.cleaned_data.get("email")
+        if not self.account_already_exists and email:
+            answers = signup_email_reserved.send(sender=type(self), email=email, request=request)
+            if any(answer for _receiver, answer in answers):
+                # Same page as any sign-up: a stranger learns nothing more about the address.
+                return None, redirect("account_email_verification_sent")
+        return super().try_save(request)
+
     def save(self, request):
         with transaction.atomic():
             return super().save(request)

@@ -23,3 +23,6 @@ agent_required = _role_required(lambda user: user.is_agent)
 cashier_required = _role_required(lambda user: user.is_cashier)
 # Agents and the régie: pages about the portal's running (scheduled jobs).
 staff_required = _role_required(lambda user: user.is_agent or user.is_cashier)
+# The town's administrator (superuser): town-wide operations such as the import of the
+# previous software's files.
+admin_required = _role_required(lambda user: user.is_active and user.is_superuser)

@@ -58,6 +58,7 @@ class LedgerEntry(models.Model):
         REFUND = "refund", _("Refund")
         CONSUMPTION = "consumption", _("Services consumed")
         REVERSAL = "reversal", _("Correction (reversal)")
+        OPENING = "opening", _("Balance carried over from the previous software")
 
     CREDIT_SOURCES = (Source.CARD, Source.CASH, Source.REFUND)
 

@@ -24,6 +24,7 @@ from portail.billing.models import (
     Payment,
     PrepaidAccount,
     TaxCertificate,
+    author_display_name,
 )
 from portail.core import audit, clock
 from portail.core.models import TownSettings
@@ -49,6 +50,19 @@ def account_for(household: Household) -> PrepaidAccount:
 def _locked_account(household: Household) -> PrepaidAccount:
     account_for(household)
     return PrepaidAccount.objects.select_for_update().get(household=household)
+
+
+def _locked_accounts(household_ids) -> dict:
+    """The households' accounts (made when missing), locked in id order: {household id: account}."""
+    PrepaidAccount.objects.bulk_create(
+        [PrepaidAccount(household_id=h) for h in household_ids], ignore_conflicts=True
+    )
+    return {
+        a.household_id: a
+        for a in PrepaidAccount.objects.select_for_update()
+        .filter(household_id__in=household_ids)
+        .order_by("pk")
+    }
 
 
 @transaction.atomic
@@ -112,6 +126,40 @@ def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500
                 has_credit=has_credit
             )
     return {h for ids in below.values() for h in ids}
+
+
+@transaction.atomic
+def post_opening_balances(balances: dict, label: str, author=None, chunk: int = 500) -> dict:
+    """« Solde repris »: one entry per household carrying over the balance it had in the town's
+    previous software. `balances` maps household ids to (amount, date); zero amounts are
+    skipped. Accounts are locked in id order, entries bulk-inserted, balances moved by
+    `move_balances`. Returns {household id: entry}. The caller makes sure a household gets
+    its opening balance once (imports keeps the previous software's ids)."""
+    balances = {h: (to_money(a), d) for h, (a, d) in balances.items() if to_money(a) != ZERO}
+    author = author if getattr(author, "pk", None) else None
+    entries = {}
+    ids = sorted(balances)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        accounts = _locked_accounts(part)
+        new = {
+            h: LedgerEntry(
+                account=accounts[h],
+                amount=balances[h][0],
+                date=balances[h][1],
+                label=label[:255],
+                source=Source.OPENING,
+                author=author,
+                author_name=author_display_name(author) if author else "",
+            )
+            for h in part
+        }
+        LedgerEntry.objects.bulk_create(new.values())
+        crossed = move_balances({accounts[h]: balances[h][0] for h in part})
+        for household in Household.objects.filter(pk__in=crossed):
+            _notify_negative(household, accounts[household.pk].balance, new[household.pk])
+        entries.update(new)
+    return entries
 
 
 def _notify_negative(household, balance, entry) -> None:
@@ -570,15 +618,7 @@ def bill_consumption(day: datetime.date, batch: int = CONSUMPTION_BATCH) -> int:
 
 @transaction.atomic
 def _bill_batch(day, chunk, activities, children, quotients, label, prices) -> int:
-    PrepaidAccount.objects.bulk_create(
-        [PrepaidAccount(household_id=h) for h in chunk], ignore_conflicts=True
-    )
-    accounts = {
-        a.household_id: a
-        for a in PrepaidAccount.objects.select_for_update()
-        .filter(household_id__in=chunk)
-        .order_by("pk")
-    }
+    accounts = _locked_accounts(chunk)
     # Under the locks: what a concurrent run may have debited since the first read.
     done = set(
         LedgerEntry.objects.filter(

@@ -243,3 +243,53 @@ def update_child_schooling(child: Child, data: dict, *, actor=None, via: str = "
     """Change a child's school and/or class level (only the keys given), audited."""
     locked = Child.objects.select_for_update().get(pk=child.pk)
     return _change_audited(locked, data, ("school", "level"), "child.schooling_updated", actor, via)
+
+
+# --- import from the previous software (imports app) ---
+
+IMPORT_BATCH = 1000
+
+
+def _import_rows(model, creates: list[dict], updates: list[tuple], fields) -> list:
+    created = model.objects.bulk_create(
+        [model(**data) for data in creates], batch_size=IMPORT_BATCH
+    )
+    changed = set()
+    objects = []
+    for instance, data in updates:
+        for field, value in data.items():
+            setattr(instance, field, value)
+            changed.add(field)
+        objects.append(instance)
+    if objects:
+        model.objects.bulk_update(objects, sorted(changed & set(fields)), batch_size=IMPORT_BATCH)
+    return created
+
+
+@transaction.atomic
+def import_households(creates: list[dict], updates: list[tuple]) -> list[Household]:
+    """Create households (dicts of fields) and update others ((household, changed fields)), in
+    bulk: a town's thousands of families in a few statements. The caller validated the values."""
+    fields = ("name", *PROFILE_HOUSEHOLD_FIELDS, "family_quotient")
+    return _import_rows(Household, creates, updates, fields)
+
+
+@transaction.atomic
+def import_adults(creates: list[dict], updates: list[tuple]) -> list[Adult]:
+    return _import_rows(Adult, creates, updates, ADULT_FIELDS)
+
+
+@transaction.atomic
+def import_children(creates: list[dict], updates: list[tuple]) -> list[Child]:
+    return _import_rows(Child, creates, updates, CHILD_FIELDS)
+
+
+@transaction.atomic
+def link_account(adult: Adult, user) -> Adult:
+    """An invited adult's new account becomes theirs (the household was imported before)."""
+    adult = Adult.objects.select_for_update().get(pk=adult.pk)
+    if adult.user_id:
+        raise ValueError("adult already has an account")
+    adult.user = user
+    adult.save(update_fields=["user"])
+    return adult

@@ -39,6 +39,28 @@ def send_email(
     return email
 
 
+def send_emails(mails: list[tuple[str, str, str]]) -> int:
+    """Queue many e-mails at once, each (to, subject, body): an import's thousands of
+    invitations in a few INSERTs, sent after commit by one task instead of one task each."""
+    rows = OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                to=to,
+                subject=subject.strip().replace("\n", " ")[:255],
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+            )
+            for to, subject, body in mails
+            if to
+        ],
+        batch_size=1000,
+    )
+    ids = [row.pk for row in rows]
+    if ids:
+        transaction.on_commit(lambda: _enqueue_many(ids))
+    return len(ids)
+
+
 def send_email_message(msg) -> None:
     """Queue a Django EmailMessage (as built by allauth) through the outbound queue."""
     html = ""
@@ -83,6 +105,12 @@ def _enqueue(email_id: int) -> None:
     from portail.messaging.tasks import deliver_email
 
     deliver_email.enqueue(email_id)
+
+
+def _enqueue_many(email_ids: list[int]) -> None:
+    from portail.messaging.tasks import deliver_emails
+
+    deliver_emails.enqueue(email_ids)
 
 
 def backoff(attempts: int) -> datetime.timedelta:

@@ -83,11 +83,16 @@ def test_cashier_limit_and_confirmation_step(page):
     assert page.locator("#confirm-household").inner_text() == household.name
     assert_accessible(page)
     assert not LedgerEntry.objects.exists()  # nothing recorded before confirming
+    confirm = page.locator("form", has=page.get_by_role("button", name="Confirmer l'encaissement"))
+    action = confirm.get_attribute("action") or page.url
+    fields = confirm.evaluate("f => Object.fromEntries(new FormData(f))")
     page.get_by_role("button", name="Confirmer l'encaissement").click()
     assert "Versement en espèces enregistré" in page.content()
     assert page.locator("#balance").inner_text() == "200,00\u00a0€"
-    page.go_back()  # the confirmation page again, submitted a second time
-    page.get_by_role("button", name="Confirmer l'encaissement").click()
+    # The same confirmation posted a second time (a double click, or a resubmission: Back cannot
+    # show the no-store page again), with the tab's own session and CSRF cookie.
+    again = page.request.post(action, form=fields, headers={"Referer": page.url})
+    assert again.ok
     assert CashReceipt.objects.count() == 1
     assert selectors.balance_of(household) == Decimal("200.00")
 

@@ -8,25 +8,22 @@ from tests.factories import CashierFactory, make_parent
 
 
 @pytest.fixture
-def real_browser_page(live_server):
+def real_browser_page(playwright_driver, live_server):
     """A tab of a Chromium that keeps pages for Back like a parent's browser does.
 
     Playwright starts Chromium with --disable-back-forward-cache; without it, Back after
     logging out restores the signed-in page from memory unless the page says no-store.
     """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-            ignore_default_args=["--disable-back-forward-cache"],
-        )
-        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        browser.close()
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    browser.close()
 
 
 @pytest.mark.django_db(transaction=True)

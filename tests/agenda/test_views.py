@@ -192,7 +192,11 @@ def test_attendance_sheet_csv_and_closures(client, frozen, family, agent):
         {"closure-date": "2026-12-03", "closure-school": "", "closure-reason": "x"},
     )
     assert "déjà fermé" in again.content.decode()
-    client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]))
+    # The button asks first (a page, no JavaScript needed); its « Oui » reopens the day.
+    ask = client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]))
+    assert ask.status_code == 200 and "Rouvrir le 03/12/2026" in ask.content.decode()
+    assert Closure.objects.exists()
+    client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]), {"confirmed": "1"})
     assert not Closure.objects.exists()
 
 

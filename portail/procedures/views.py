@@ -310,3 +310,19 @@ def detail(request, pk):
             "history": sr.history.all(),
         },
     )
+
+
+@household_required
+def absence_slots(request):
+    """The slots the child is booked for on the typed day (htmx fragment of the absence form)."""
+    from portail.procedures.kinds.absence import DateAndSlotsForm
+
+    store = {"child": parse_id(request.GET.get("child"))}
+    form = DateAndSlotsForm(
+        initial={"date": request.GET.get("date", "")},
+        household=request.household,
+        data_store=store,
+    )
+    if form.child is None:
+        raise Http404
+    return render(request, "core/field.html", {"field": form["activities"]})

@@ -91,6 +91,17 @@ class DateAndSlotsForm(StepForm):
             self.fields["activities"].help_text = _(
                 "Choose the date first: the slots booked that day appear here."
             )
+        if child:
+            # The booked slots appear as soon as the date is typed (htmx; without JavaScript,
+            # « Suivant » with the date alone shows them).
+            self.fields["date"].widget.attrs.update(
+                {
+                    "hx-get": reverse("procedures:absence_slots") + f"?child={child.pk}",
+                    "hx-trigger": "change",
+                    "hx-target": "next .field",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
     def clean_date(self):
         day = self.cleaned_data["date"]

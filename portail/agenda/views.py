@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from portail.agenda import deadline, forms, selectors, services
 from portail.core import clock
+from portail.core.confirm import confirmation_page
 from portail.core.money import ZERO, to_money
 from portail.families.scoping import get_for_household, household_required
 from portail.families.services import booking_block_reason
@@ -358,6 +359,19 @@ def feed_settings(request):
         action = request.POST.get("action")
         if action not in ("renew", "disable"):
             return HttpResponseBadRequest()
+        if selectors.household_feed(request.household) is not None:
+            # Switching off or replacing a working address asks first (no JavaScript needed).
+            ask = confirmation_page(
+                request,
+                _("Your calendar application will no longer receive your bookings. Continue?")
+                if action == "disable"
+                else _("The previous address will stop working. Continue?"),
+                _("Yes, switch it off") if action == "disable" else _("Yes, create a new address"),
+                reverse("agenda:feed_settings"),
+                hidden={"action": action},
+            )
+            if ask:
+                return ask
         if action == "disable":
             services.disable_feed(request.household)
             messages.success(

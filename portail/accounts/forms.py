@@ -25,6 +25,18 @@ def clean_phone_number(value: str) -> str:
     return value
 
 
+# Letters (any alphabet) in words joined by a space, a hyphen or an apostrophe: « Marie-Hélène »,
+# « N'Diaye », « de la Tour »; no digits, no signs.
+NAME_RE = re.compile(r"^[^\W\d_]+\.?(?:[ '’-]+[^\W\d_]+\.?)*$")
+
+
+def clean_person_name(value: str) -> str:
+    value = " ".join((value or "").split())
+    if value and not NAME_RE.match(value):
+        raise ValidationError(_("Enter a name with letters only (spaces, - and ' allowed)."))
+    return value
+
+
 def clean_postcode(value: str) -> str:
     value = (value or "").strip()
     if value and not re.fullmatch(r"\d{5}", value):
@@ -291,6 +303,8 @@ class AdultForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(clean_phone_number)
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(clean_person_name)
         if self.instance.user_id:
             # The account holder's e-mail is changed in « options » (confirmed by a link).
             self.fields["email"].disabled = True

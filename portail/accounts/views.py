@@ -13,6 +13,7 @@ from portail.accounts import forms, services
 from portail.accounts.exports import export_json
 from portail.accounts.models import ClosureRequest
 from portail.core import clock
+from portail.core.confirm import confirmation_page
 from portail.families import services as family_services
 from portail.families.models import Adult, Child, Contact
 from portail.families.scoping import get_for_household, household_required
@@ -121,6 +122,14 @@ def edit_contact(request, pk=None):
 @household_required
 def delete_contact(request, pk):
     contact = get_for_household(Contact, request.household, pk)
+    ask = confirmation_page(
+        request,
+        _("Delete the contact %(value)s?") % {"value": contact.value},
+        _("Yes, delete"),
+        reverse("accounts:profile"),
+    )
+    if ask:
+        return ask
     family_services.delete_contact(request.household, contact)
     messages.success(request, _("The contact has been deleted."))
     return redirect("accounts:profile")

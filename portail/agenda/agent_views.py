@@ -17,6 +17,7 @@ from portail.agenda.models import Activity, Attendance, Closure
 from portail.agenda.views import calendar_context, day_view, parse_month
 from portail.backoffice.permissions import agent_required
 from portail.core import clock
+from portail.core.confirm import confirmation_page
 from portail.families.models import Child
 
 
@@ -92,6 +93,15 @@ def closure_add(request):
 @require_POST
 def closure_remove(request, pk):
     closure = get_object_or_404(Closure, pk=pk)
+    ask = confirmation_page(
+        request,
+        _("Reopen %(date)s?") % {"date": closure.date.strftime("%d/%m/%Y")},
+        _("Yes, reopen this day"),
+        reverse("agenda_agent:home"),
+        [closure.reason] if closure.reason else [],
+    )
+    if ask:
+        return ask
     services.remove_closure(closure, request.user)
     messages.success(
         request, _("%(date)s is open again.") % {"date": closure.date.strftime("%d/%m/%Y")}

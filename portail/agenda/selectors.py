@@ -237,6 +237,24 @@ def day_slots(child, day: datetime.date, as_agent: bool = False) -> list[Slot]:
     return slots
 
 
+def cancellable_bookings(child, day: datetime.date) -> list[Activity]:
+    """The activities the child is booked for on `day` that the service can still cancel (an
+    absence): from today on, the activity open that day (no closure) and not yet billed.
+    A Sunday, a closed day or a day with nothing booked gives []."""
+    if day < clock.today():
+        return []
+    billed = set(
+        Attendance.objects.filter(child=child, date=day, billed=True).values_list(
+            "activity_id", flat=True
+        )
+    )
+    return [
+        slot.activity
+        for slot in day_slots(child, day, as_agent=True)
+        if slot.booked and slot.is_open and slot.activity.pk not in billed
+    ]
+
+
 def children_of(household):
     return household.children.select_related("school").order_by("birth_date", "first_name")
 

@@ -368,6 +368,15 @@ def bulk_change(
     return _apply(requests, action, _user(actor), as_agent, Outcome())
 
 
+def preview_bulk_change(children, kinds, days, action: str, actor) -> Outcome:
+    """What `bulk_change` would do, by the same rules, without keeping anything: the summary
+    shown before « Enregistrer » (the savepoint is rolled back)."""
+    with transaction.atomic():
+        outcome = bulk_change(children, kinds, days, action, actor)
+        transaction.set_rollback(True)
+    return outcome
+
+
 # --- attendance (pointage) -----------------------------------------------------------------
 
 

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from portail.agenda import deadline, forms, selectors, services
 from portail.core import clock
+from portail.core.confirm import confirmation_page
+from portail.core.money import ZERO, to_money
 from portail.families.scoping import get_for_household, household_required
 from portail.families.services import booking_block_reason
 
@@ -190,7 +192,7 @@ def bulk_period(request):
             save_form,
             step,
             block_reason,
-            days=_day_choices(save_form),
+            days=_day_choices(save_form, step.cleaned_data["children"]),
             period_start=form.cleaned_data["start"],
             period_end=form.cleaned_data["end"],
         ),
@@ -207,17 +209,21 @@ def _bulk_context(form, step, block_reason, **extra):
     }
 
 
-def _day_choices(save_form):
-    """The period's days grouped by month, each ticked unless closed everywhere or out of time."""
+def _day_choices(save_form, children=()):
+    """The period's days grouped by month: a day closed for every chosen child's school (a
+    holiday, a « journée pédagogique ») or past the deadline is unticked and disabled, with
+    the reason."""
     days = save_form.candidate_days()
     if not days:
         return []
     calendar = services.Calendar(days[0], days[-1])
     today = clock.today()
     chosen = set(save_form.data.getlist("days"))
+    schools = {c.school_id for c in children} or {None}
     months = defaultdict(list)
     for day in days:
-        closure = calendar.closure_reason(None, day)
+        reasons = [calendar.closure_reason(school, day) for school in schools]
+        closure = reasons[0] if all(reasons) else None
         note = ""
         if closure:
             note = _("closed: %(reason)s") % {"reason": closure}
@@ -226,9 +232,9 @@ def _day_choices(save_form):
         elif not deadline.parent_can_change(day, today):
             note = _("past the booking deadline")
         iso = day.isoformat()
-        checked = (iso in chosen) if "days" in save_form.data else not note
+        checked = not note and ((iso in chosen) if "days" in save_form.data else True)
         months[datetime.date(day.year, day.month, 1)].append(
-            {"date": day, "iso": iso, "note": note, "checked": checked}
+            {"date": day, "iso": iso, "note": note, "checked": checked, "disabled": bool(note)}
         )
     return sorted(months.items())
 
@@ -250,7 +256,7 @@ def bulk_save(request):
                 form,
                 step,
                 booking_block_reason(request.household),
-                days=_day_choices(form),
+                days=_day_choices(form, step.cleaned_data["children"]),
                 day_errors=form.errors.get("days"),
                 period_start=form.cleaned_data.get("start"),
                 period_end=form.cleaned_data.get("end"),
@@ -258,10 +264,63 @@ def bulk_save(request):
         )
     data = form.cleaned_data
     action = "book" if data["action"] == "create" else "cancel"
-    outcome = services.bulk_change(
-        list(data["children"]), data["kinds"], data["days"], action, request.user
-    )
+    if request.POST.get("back"):  # « Modifier les jours » from the summary
+        step = forms.BulkChildrenForm(request.POST, children=children)
+        step.is_valid()
+        return render(
+            request,
+            "agenda/bulk_days.html",
+            _bulk_context(
+                form,
+                step,
+                booking_block_reason(request.household),
+                days=_day_choices(form, data["children"]),
+                period_start=data["start"],
+                period_end=data["end"],
+            ),
+        )
+    args = (list(data["children"]), data["kinds"], data["days"], action, request.user)
+    if request.POST.get("confirmed") != "1":
+        preview = services.preview_bulk_change(*args)
+        return render(request, "agenda/bulk_preview.html", preview_context(form, preview, data))
+    outcome = services.bulk_change(*args)
     return render(request, "agenda/bulk_summary.html", summary_context(outcome, data))
+
+
+def preview_context(form, outcome, data):
+    """Before « Enregistrer »: the bookings per child and activity, their price for this family
+    and the total (billing's tag adds the balance forecast on the page)."""
+    changes = outcome.booked if data["action"] == "create" else outcome.cancelled
+    groups = defaultdict(int)
+    for change in changes:
+        groups[(change.child, change.activity)] += 1
+    rows, total = [], ZERO
+    for (child, activity), count in sorted(
+        groups.items(), key=lambda item: (item[0][0].first_name, item[0][1].position)
+    ):
+        price = activity.price_for(child.household)
+        rows.append(
+            {
+                "child": child,
+                "activity": activity,
+                "count": count,
+                "price": price,
+                "amount": price * count,
+            }
+        )
+        total += price * count
+    return {
+        "form": form,
+        "action": data["action"],
+        "rows": rows,
+        "count": len(changes),
+        "total": to_money(total),
+        # Booking costs the total; cancelling gives it back to the forecast balance.
+        "balance_change": -to_money(total) if data["action"] == "create" else to_money(total),
+        "days": data["days"],
+        "skipped_count": len(outcome.skipped),
+        "block_reasons": sorted(set(outcome.block_reasons.values())),
+    }
 
 
 def summary_context(outcome, data):
@@ -300,6 +359,19 @@ def feed_settings(request):
         action = request.POST.get("action")
         if action not in ("renew", "disable"):
             return HttpResponseBadRequest()
+        if selectors.household_feed(request.household) is not None:
+            # Switching off or replacing a working address asks first (no JavaScript needed).
+            ask = confirmation_page(
+                request,
+                _("Your calendar application will no longer receive your bookings. Continue?")
+                if action == "disable"
+                else _("The previous address will stop working. Continue?"),
+                _("Yes, switch it off") if action == "disable" else _("Yes, create a new address"),
+                reverse("agenda:feed_settings"),
+                hidden={"action": action},
+            )
+            if ask:
+                return ask
         if action == "disable":
             services.disable_feed(request.household)
             messages.success(

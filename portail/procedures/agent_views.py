@@ -58,6 +58,7 @@ def detail(request, pk, form=None):
             "sr": sr,
             "procedure": sr.procedure,
             "summary": sr.procedure.summary(data, sr.household),
+            "documents_child": sr.procedure.documents_child(data, sr.household),
             "history": sr.history.select_related("actor"),
             "actions": _available(sr),
             "form": form or AgentActionForm(),

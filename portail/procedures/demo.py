@@ -6,6 +6,7 @@ import datetime
 
 from portail.accounts.models import User
 from portail.agenda.models import AbsenceReason, Activity
+from portail.agenda.selectors import cancellable_bookings
 from portail.core import clock
 from portail.families.models import Household, School
 from portail.procedures import services
@@ -13,11 +14,14 @@ from portail.procedures.kinds import get_procedure
 from portail.procedures.models import ServiceRequest
 
 
-def _next_weekday(day):
-    day += datetime.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
+def _next_booked_day(child, activity):
+    """The next day (within a month) the child's booking of `activity` can still be cancelled:
+    an absence is declared on a booked day only."""
+    for offset in range(1, 31):
+        day = clock.today() + datetime.timedelta(days=offset)
+        if activity in cancellable_bookings(child, day):
+            return day
+    return None
 
 
 def load(stdout):
@@ -63,8 +67,8 @@ def load(stdout):
     # « en attente »: Léa absent from the canteen on the next school day.
     reason = AbsenceReason.objects.filter(name="Maladie").first()
     lunch = Activity.objects.filter(school=lea.school, kind=Activity.Kind.LUNCH).first()
-    if reason and lunch:
-        day = _next_weekday(clock.today())
+    day = _next_booked_day(lea, lunch) if lunch else None
+    if reason and day:
         data = {
             "terms": True,
             "child": lea.pk,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("mes-demandes/", views.my_requests, name="my_requests"),
     path("enfant/", views.child_info, name="child_info"),
+    path("absence/creneaux/", views.absence_slots, name="absence_slots"),
     path("demande/<int:pk>/", views.detail, name="detail"),
     path("demande/<int:pk>/modifier/", views.edit, name="edit"),
     path("demande/<int:pk>/etape/<int:index>/", views.step, name="step"),

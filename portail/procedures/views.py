@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.core import ratelimit
+from portail.core.confirm import confirmation_page
 from portail.core.converters import parse_id
 from portail.families.scoping import household_required
 from portail.procedures import selectors, services
@@ -180,6 +181,7 @@ def review(request, pk):
             "sr": sr,
             "procedure": procedure,
             "summary": procedure.summary(sr.draft_data, request.household),
+            "documents_child": procedure.documents_child(sr.draft_data, request.household),
             "last_step": len(procedure.steps) - 1,
         },
     )
@@ -209,6 +211,17 @@ def abandon(request, pk):
     if refused:
         return refused
     was_draft = sr.status == Status.DRAFT
+    ask = confirmation_page(
+        request,
+        _("Cancel this request? What you typed is deleted.")
+        if was_draft
+        else _("Abandon your changes? The request stays as you registered it."),
+        _("Yes, cancel the request") if was_draft else _("Yes, abandon my changes"),
+        reverse("procedures:edit", args=[sr.pk]),
+        [str(sr.procedure.title)],
+    )
+    if ask:
+        return ask
     services.discard(sr, request.user)
     if was_draft:
         messages.success(request, _("The request has been abandoned and deleted."))
@@ -221,6 +234,15 @@ def abandon(request, pk):
 @require_POST
 def cancel(request, pk):
     sr = selectors.request_of(request.household, pk)
+    ask = confirmation_page(
+        request,
+        _("Cancel the request %(ref)s?") % {"ref": sr.reference},
+        _("Yes, cancel the request"),
+        reverse("procedures:detail", args=[sr.pk]),
+        [str(sr.procedure.title)],
+    )
+    if ask:
+        return ask
     try:
         services.cancel(sr, request.user)
     except services.TransitionNotAllowed:
@@ -288,3 +310,19 @@ def detail(request, pk):
             "history": sr.history.all(),
         },
     )
+
+
+@household_required
+def absence_slots(request):
+    """The slots the child is booked for on the typed day (htmx fragment of the absence form)."""
+    from portail.procedures.kinds.absence import DateAndSlotsForm
+
+    store = {"child": parse_id(request.GET.get("child"))}
+    form = DateAndSlotsForm(
+        initial={"date": request.GET.get("date", "")},
+        household=request.household,
+        data_store=store,
+    )
+    if form.child is None:
+        raise Http404
+    return render(request, "core/field.html", {"field": form["activities"]})

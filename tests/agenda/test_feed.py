@@ -23,7 +23,8 @@ SETTINGS = reverse("agenda:feed_settings")
 
 def create_address(client, action="renew"):
     """Press « Créer mon adresse » (or renew): the answer shows the address, once."""
-    page = html.unescape(client.post(SETTINGS, {"action": action}).content.decode())
+    data = {"action": action, "confirmed": "1"}  # a renewal asks first
+    page = html.unescape(client.post(SETTINGS, data).content.decode())
     url = re.search(r'id="feed-url" value="([^"]+)"', page).group(1)
     return url, re.sub(r"^https?://[^/]+", "", url)
 
@@ -63,7 +64,10 @@ def test_renewing_revokes_the_old_address(client, frozen, signed_in):
 @pytest.mark.django_db
 def test_the_parent_can_switch_the_feed_off(client, frozen, signed_in):
     _url, path = create_address(client)
-    response = client.post(SETTINGS, {"action": "disable"}, follow=True)
+    ask = html.unescape(client.post(SETTINGS, {"action": "disable"}).content.decode())
+    assert "ne recevra plus vos réservations" in ask and 'value="disable"' in ask
+    assert client.get(path).status_code == 200  # not before « Oui »
+    response = client.post(SETTINGS, {"action": "disable", "confirmed": "1"}, follow=True)
     page = html.unescape(response.content.decode())
     assert "ne fonctionne plus" in page and "Créer mon adresse" in page
     assert not CalendarFeed.objects.exists()

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from portail.agenda.models import Activity, Attendance, Booking, Closure
+from portail.agenda.models import Activity, Attendance, Booking, Closure, PriceBracket
 from tests.agenda.factories import book
 from tests.factories import ChildFactory, PickupFactory, make_parent
 
@@ -123,17 +123,80 @@ def test_bulk_flow(client, frozen, family):
     period["weekdays"] = ["0", "4"]
     html = client.get(reverse("agenda:bulk_period"), period).content.decode()
     assert 'value="2026-11-30"' in html and "hors délai" in html
-    response = client.post(
-        reverse("agenda:bulk_save"), {**period, "days": ["2026-11-27", "2026-11-30", "2026-12-04"]}
-    )
+    chosen = {**period, "days": ["2026-11-27", "2026-11-30", "2026-12-04"]}
+    # First the summary: nothing is saved until « Enregistrer ».
+    preview = client.post(reverse("agenda:bulk_save"), chosen).content.decode()
+    assert "2 réservations à créer" in preview and "8,20\xa0€" in preview
+    assert Booking.objects.filter(status="booked").count() == 0
+    response = client.post(reverse("agenda:bulk_save"), {**chosen, "confirmed": "1"})
     html = response.content.decode().lower()
     assert "2 réservations créées" in html and "hors délai" in html
     assert Booking.objects.filter(status="booked").count() == 2
 
-    response = client.post(
-        reverse("agenda:bulk_save"), {**period, "action": "delete", "days": ["2026-11-30"]}
+    removal = {**period, "action": "delete", "days": ["2026-11-30"]}
+    assert "1 réservation à supprimer" in (
+        client.post(reverse("agenda:bulk_save"), removal).content.decode()
     )
+    response = client.post(reverse("agenda:bulk_save"), {**removal, "confirmed": "1"})
     assert "1 réservation supprimée" in response.content.decode()
+
+
+def test_bulk_days_closed_and_late_are_disabled_with_the_reason(client, frozen, family):
+    user, household, child, activities = family
+    Closure.objects.create(
+        date=datetime.date(2026, 12, 4), school=child.school, reason="Journée pédagogique"
+    )
+    client.force_login(user)
+    period = {
+        "children": [child.pk],
+        "action": "create",
+        "start": "2026-11-27",
+        "end": "2026-12-11",
+        "kinds": [LUNCH],
+        "weekdays": ["0", "4"],
+    }
+    html = client.get(reverse("agenda:bulk_period"), period).content.decode()
+
+    def box(iso):
+        start = html.index(f'id="day-{iso}"')
+        return html[html.rindex("<input", 0, start) : html.index("</li>", start)]
+
+    assert "disabled" in box("2026-11-27") and "checked" not in box("2026-11-27")
+    assert "hors délai" in box("2026-11-27")
+    assert "disabled" in box("2026-12-04") and "Journée pédagogique" in box("2026-12-04")
+    assert "checked" in box("2026-11-30") and "disabled" not in box("2026-11-30")
+    # A closed day posted anyway is not booked.
+    client.post(reverse("agenda:bulk_save"), {**period, "days": ["2026-12-04"], "confirmed": "1"})
+    assert not Booking.objects.exists()
+
+
+def test_bulk_summary_prices_with_the_family_quotient_and_forecasts_the_balance(
+    client, frozen, family
+):
+    user, household, child, activities = family
+    household.family_quotient = 500
+    household.save()
+    PriceBracket.objects.create(activity=activities[LUNCH], qf_min=0, qf_max=700, price="2.00")
+    book(child, activities[LUNCH], datetime.date(2026, 12, 7))  # already booked: 2,00 € to come
+    client.force_login(user)
+    period = {
+        "children": [child.pk],
+        "action": "create",
+        "start": "2026-11-30",
+        "end": "2026-12-11",
+        "kinds": [LUNCH, Activity.Kind.MORNING],
+        "weekdays": ["0"],
+        "days": ["2026-11-30", "2026-12-07"],
+    }
+    html = client.post(reverse("agenda:bulk_save"), period).content.decode()
+    # Lunch: 30/11 only (07/12 already booked) at the bracket's 2,00 €; morning: 2 × 1,40 €.
+    assert "3 réservations à créer" in html
+    total = html[html.index('id="bulk-total"') :]
+    assert total.startswith('id="bulk-total">4,80\xa0€')
+    # 100,00 € − 2,00 € already booked − 4,80 € = 93,20 €
+    forecast = html[html.index('id="bulk-forecast"') :]
+    assert "93,20\xa0€" in forecast[:200]
+    assert Booking.objects.filter(status="booked").count() == 1
 
 
 def test_parents_cannot_reach_the_agents_side(client, family):
@@ -192,7 +255,11 @@ def test_attendance_sheet_csv_and_closures(client, frozen, family, agent):
         {"closure-date": "2026-12-03", "closure-school": "", "closure-reason": "x"},
     )
     assert "déjà fermé" in again.content.decode()
-    client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]))
+    # The button asks first (a page, no JavaScript needed); its « Oui » reopens the day.
+    ask = client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]))
+    assert ask.status_code == 200 and "Rouvrir le 03/12/2026" in ask.content.decode()
+    assert Closure.objects.exists()
+    client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]), {"confirmed": "1"})
     assert not Closure.objects.exists()
 
 

@@ -35,6 +35,11 @@ def _run_together(*functions):
     return results
 
 
+# A change to the child's (empty) list: an unchanged list is refused on submission.
+PERSON = {"first_name": "Jean", "last_name": "Martin", "relationship": "oncle"}
+CHANGE = {"persons": [{**PERSON, "phone": "06 12 34 56 78"}]}
+
+
 @pytest.fixture
 def _pg():
     if connection.vendor != "postgresql":
@@ -47,7 +52,8 @@ def test_concurrent_submissions_get_distinct_references(_pg):
     drafts = []
     for _ in range(6):
         user, household, child = make_parent()
-        drafts.append((services.start_draft(procedure, household, user, {"child": child.pk}), user))
+        draft = services.start_draft(procedure, household, user, {"child": child.pk, **CHANGE})
+        drafts.append((draft, user))
     _run_together(*[lambda d=d, u=u: services.submit(d, u) for d, u in drafts])
     refs = sorted(ServiceRequest.objects.values_list("reference", flat=True))
     assert refs == [f"D-{refs[0][2:6]}-{n:06d}" for n in range(1, 7)]
@@ -59,7 +65,7 @@ def test_take_and_cancel_race_one_wins(_pg):
     user, household, child = make_parent()
     agent = AgentFactory()
     sr = services.submit(
-        services.start_draft(procedure, household, user, {"child": child.pk}), user
+        services.start_draft(procedure, household, user, {"child": child.pk, **CHANGE}), user
     )
     results = _run_together(lambda: services.take(sr, agent), lambda: services.cancel(sr, user))
     failures = [r for r in results if isinstance(r, services.TransitionNotAllowed)]

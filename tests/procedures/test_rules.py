@@ -93,7 +93,14 @@ def check_change(start, target, role):
     user, household, child = make_parent()
     agent = AgentFactory()
     actor = {Role.PARENT: user, Role.AGENT: agent, Role.SYSTEM: None}[role]
-    data = {"child": child.pk, "persons": []}
+    # A change to the child's (empty) list: an unchanged list is refused on submission.
+    person = {
+        "first_name": "Jean",
+        "last_name": "Martin",
+        "relationship": "oncle",
+        "phone": "06 12 34 56 78",
+    }
+    data = {"child": child.pk, "persons": [person]}
     sr = ServiceRequest.objects.create(
         kind="personnes-autorisees",
         household=household,

@@ -21,6 +21,8 @@ def _frozen(time_machine):
 
 def absence_request(parent, activities, illness, day=TODAY):
     user, household, child = parent
+    for activity in activities[:2]:  # an absence is declared on a booked day
+        Booking.objects.get_or_create(child=child, activity=activity, date=day)
     data = {
         "terms": True,
         "child": child.pk,
@@ -219,7 +221,13 @@ def test_purge_deletes_old_drafts_only(parent, activities, illness, time_machine
 def test_a_failing_close_leaves_nothing_half_done(parent):
     user, household, child = parent
     procedure = get_procedure("personnes-autorisees")
-    sr = services.start_draft(procedure, household, user, {"child": child.pk, "persons": []})
+    person = {
+        "first_name": "Jean",
+        "last_name": "Martin",
+        "relationship": "oncle",
+        "phone": "0612345678",
+    }
+    sr = services.start_draft(procedure, household, user, {"child": child.pk, "persons": [person]})
     services.submit(sr, user)
     agent = AgentFactory()
     services.take(sr, agent)
@@ -282,6 +290,7 @@ def test_demo_shows_every_status(django_capture_on_commit_callbacks):
 def test_parent_modifies_a_pending_request_or_abandons_the_changes(parent, activities, illness):
     user = parent[0]
     sr = absence_request(parent, activities, illness)
+    Booking.objects.create(child=parent[2], activity=activities[3], date=TODAY)
     services.save_step(sr, user, {"activities": [activities[3].pk]}, 2)
     sr.refresh_from_db()
     assert sr.data["activities"] == [activities[0].pk, activities[1].pk]  # agents see the old

@@ -21,9 +21,10 @@ def requirements_summary(household, procedure_slug=None, next=None):
 
 
 @register.simple_tag
-def procedure_requirements(household, procedure_slug):
-    """{% procedure_requirements household "inscription-scolaire" as requirements %}: what a
-    procedure needs of this household (the administrator links types to procedures)."""
+def procedure_requirements(household, procedure_slug, child=None):
+    """{% procedure_requirements household "inscription-scolaire" child as requirements %}: what
+    a procedure needs of this household (the administrator links types to procedures); with a
+    child, only that child's documents among the children's (none for an unsaved child)."""
     from portail.documents.selectors import requirements_for
 
-    return requirements_for(household, procedure_slug) if household else []
+    return requirements_for(household, procedure_slug, child=child) if household else []

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portail.agenda.forms import SchoolDayField
 from portail.agenda.models import AbsenceReason, Activity
+from portail.agenda.selectors import cancellable_bookings
 from portail.agenda.services import declare_absence
 from portail.core import clock
 from portail.core.converters import parse_id
@@ -72,15 +73,55 @@ class DateAndSlotsForm(StepForm):
         super().__init__(*args, **kwargs)
         child = _child(self.household, self.store.get("child"))
         self.child = child
-        school = child.school if child else None
-        self.fields["activities"].queryset = Activity.objects.filter(school=school)
+        # The slots offered are those booked on the chosen day (none before a day is chosen:
+        # « Suivant » with the date alone shows them).
+        self.booked = []
+        try:
+            day = self.fields["date"].clean(self["date"].value())
+        except ValidationError:
+            day = None
+        if child and day:
+            self.booked = cancellable_bookings(child, day)
+        self.fields["activities"].queryset = Activity.objects.filter(
+            pk__in=[a.pk for a in self.booked]
+        )
         self.fields["activities"].label_from_instance = lambda a: a.name
+        self.fields["activities"].required = False
+        if not self.booked:
+            self.fields["activities"].help_text = _(
+                "Choose the date first: the slots booked that day appear here."
+            )
+        if child:
+            # The booked slots appear as soon as the date is typed (htmx; without JavaScript,
+            # « Suivant » with the date alone shows them).
+            self.fields["date"].widget.attrs.update(
+                {
+                    "hx-get": reverse("procedures:absence_slots") + f"?child={child.pk}",
+                    "hx-trigger": "change",
+                    "hx-target": "next .field",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
     def clean_date(self):
         day = self.cleaned_data["date"]
         if day < clock.today():
             raise ValidationError(_("Choose today or a later date."))
+        if self.child and not self.booked:
+            raise ValidationError(
+                _(
+                    "%(name)s has no booking the service can still cancel on %(date)s (a "
+                    "Sunday, a closed day or a day with nothing booked): choose a booked day."
+                )
+                % {"name": self.child.first_name, "date": day.strftime("%d/%m/%Y")}
+            )
         return day
+
+    def clean_activities(self):
+        activities = self.cleaned_data["activities"]
+        if self.booked and not activities:
+            raise ValidationError(_("Tick the slots to remove among those booked that day."))
+        return activities
 
 
 @register
@@ -126,6 +167,9 @@ class AbsenceProcedure(Procedure):
         if day < clock.today():
             raise ValidationError(_("Choose today or a later date."))
         SchoolDayField().validate(day)
+        booked = cancellable_bookings(child, day)
+        if not booked or not set(activities) <= set(booked):
+            raise ValidationError(_("Some of these slots are no longer booked: check the date."))
 
     def apply(self, service_request, actor):
         child, reason, day, activities = self.parse(service_request.data, service_request.household)

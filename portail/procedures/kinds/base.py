@@ -42,6 +42,11 @@ class Procedure:
         """Adjust the working copy after a step is saved (e.g. load the current list)."""
         return data
 
+    def documents_child(self, data: dict, household):
+        """The child the request is about, for its supporting documents: None for every child
+        of the household; an unsaved Child for a child not registered yet."""
+        return None
+
     def handle_step(self, request, service_request, index):
         """A step with its own view (return a response), or None for the generic form step."""
         return None

@@ -75,6 +75,13 @@ class EnrolmentProcedure(Procedure):
         birth = datetime.date.fromisoformat(data["birth_date"]) if data.get("birth_date") else None
         return child, school, birth
 
+    def documents_child(self, data, household):
+        child, _school, _birth = self._parse(data, household)
+        if child is None and data.get("child") == NEW:
+            # Not registered yet: only its name to show (its documents come once enrolled).
+            return Child(household=household, first_name=data.get("first_name", ""))
+        return child
+
     def summary(self, data, household=None):
         child, school, birth = self._parse(data, household)
         name = str(child) if child else f"{data.get('first_name', '')} {data.get('last_name', '')}"

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from portail.accounts.forms import clean_person_name, clean_phone_number
 from portail.families.models import AuthorizedPickup, Child
 from portail.families.services import set_authorized_pickups
 from portail.procedures.kinds import register
@@ -25,14 +26,33 @@ def _current(child):
     return [{f: getattr(p, f) for f in FIELDS} for p in child.authorized_pickups.all()]
 
 
+def _key(person):
+    """Who a person is, whatever the case and spacing: « marie  DUPONT » is Marie Dupont."""
+    return tuple(" ".join(person[f].split()).casefold() for f in ("first_name", "last_name"))
+
+
 def _known_persons(household, persons):
-    """People authorised for any child of the household, not yet in the list."""
-    seen = {(p["first_name"].lower(), p["last_name"].lower()) for p in persons}
+    """The household's adults and the people authorised for any child of the household, not
+    yet in the list (an adult may lack a phone or a relationship: the form asks for it)."""
+    seen = {_key(p) for p in persons}
     known = {}
-    for p in AuthorizedPickup.objects.filter(child__household=household):
-        key = (p.first_name.lower(), p.last_name.lower())
+    candidates = [
+        {
+            "first_name": a.first_name,
+            "last_name": a.last_name,
+            "relationship": a.get_relationship_display() if a.relationship else "",
+            "phone": a.phone,
+        }
+        for a in household.adults.all()
+    ]
+    candidates += [
+        {f: getattr(p, f) for f in FIELDS}
+        for p in AuthorizedPickup.objects.filter(child__household=household)
+    ]
+    for person in candidates:
+        key = _key(person)
         if key not in seen and key not in known:
-            known[key] = {f: getattr(p, f) for f in FIELDS}
+            known[key] = person
     return list(known.values())
 
 
@@ -57,23 +77,35 @@ class AddPersonForm(forms.Form):
     existing = forms.TypedChoiceField(
         label=_("Person already in the account"), required=False, coerce=int
     )
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    # The same rules as « Mon profil » (accounts.forms).
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, validators=[clean_person_name]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, validators=[clean_person_name]
+    )
     relationship = forms.CharField(label=_("Relationship to the child"), max_length=60)
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,
+        validators=[clean_phone_number],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, known=(), **kwargs):
+    def __init__(self, *args, known=(), persons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.known = list(known)
+        self.persons = list(persons)
         self.fields["existing"].choices = [("", _("Select from the list..."))] + [
-            (i, f"{p['first_name']} {p['last_name']} ({p['relationship']})")
+            (
+                i,
+                f"{p['first_name']} {p['last_name']}"
+                + (f" ({p['relationship']})" * bool(p["relationship"])),
+            )
             for i, p in enumerate(self.known)
         ]
-        # Required for a new person (marked « * »), not when picking one already known.
+        # Required for a new person (marked « * »), not when picking one already known (an
+        # adult of the account without a phone gives it here).
         adding_known = self.is_bound and self.data.get("source") == "existing"
         for name in FIELDS:
             self.fields[name].required = not adding_known
@@ -86,10 +118,22 @@ class AddPersonForm(forms.Form):
             index = data.get("existing")
             if index in (None, "") or not (0 <= index < len(self.known)):
                 self.add_error("existing", _("Choose a person from the list."))
-            else:
-                data["person"] = self.known[index]
+                return data
+            known = self.known[index]
+            person = {f: (known[f] or data.get(f) or "").strip() for f in FIELDS}
+            for name in ("relationship", "phone"):
+                if not person[name] and name not in self.errors:
+                    self.add_error(name, _("Give it for this person."))
+            field = "existing"
+        elif self.errors:
+            return data
+        else:
+            person = {name: " ".join(data[name].split()) for name in FIELDS}
+            field = "last_name"
+        if any(_key(p) == _key(person) for p in self.persons):
+            self.add_error(field, _("This person is already in the list."))
         elif not self.errors:
-            data["person"] = {name: data[name].strip() for name in FIELDS}
+            data["person"] = person
         return data
 
 
@@ -128,11 +172,21 @@ class PickupsProcedure(Procedure):
         return lines
 
     def validate(self, data, household):
-        if not _child(household, data.get("child")):
+        child = _child(household, data.get("child"))
+        if not child:
             raise ValidationError(_("The request is incomplete."))
-        for p in data.get("persons") or []:
+        persons = data.get("persons") or []
+        for p in persons:
             if not all((p.get(f) or "").strip() for f in FIELDS):
                 raise ValidationError(_("The request is incomplete."))
+        if len({_key(p) for p in persons}) < len(persons):
+            raise ValidationError(_("A person appears twice in the list."))
+        if sorted(_key(p) + (p["relationship"], p["phone"]) for p in persons) == sorted(
+            _key(p) + (p["relationship"], p["phone"]) for p in _current(child)
+        ):
+            raise ValidationError(
+                _("The list is unchanged: add or remove a person before validating the request.")
+            )
 
     def apply(self, service_request, actor):
         child = _child(service_request.household, service_request.data.get("child"))
@@ -155,7 +209,7 @@ class PickupsProcedure(Procedure):
         child = _child(household, data.get("child"))
         if child is None:
             return redirect("procedures:step", sr.pk, 0)
-        form = AddPersonForm(known=_known_persons(household, persons))
+        form = AddPersonForm(known=_known_persons(household, persons), persons=persons)
         if request.method == "POST":
             if "remove" in request.POST:
                 # A row of the list: 0..n-1 (not -1, not 5,000 digits).
@@ -173,7 +227,9 @@ class PickupsProcedure(Procedure):
                 )
                 return redirect("procedures:step", sr.pk, 1)
             if "add" in request.POST:
-                form = AddPersonForm(request.POST, known=_known_persons(household, persons))
+                form = AddPersonForm(
+                    request.POST, known=_known_persons(household, persons), persons=persons
+                )
                 if form.is_valid():
                     persons.append(form.cleaned_data["person"])
                     data["persons"] = persons

@@ -6,7 +6,7 @@ import datetime
 import pytest
 import time_machine
 
-from portail.agenda.models import Activity, Booking
+from portail.agenda.models import Activity, Booking, Closure
 from tests.agenda.conftest import NOW
 from tests.agenda.factories import book, make_activities
 from tests.conftest import assert_accessible, login
@@ -91,6 +91,9 @@ def test_past_deadline_day_is_grey_and_read_only(page, clock_at_thursday, martin
 @pytest.mark.django_db(transaction=True)
 def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
     user, lea, hugo, activities = martin
+    Closure.objects.create(
+        date=datetime.date(2026, 12, 18), school=lea.school, reason="Journée pédagogique"
+    )
     login(page, user.username)
     page.goto("/agenda/")
     page.get_by_role("link", name="saisie groupée").click()
@@ -106,14 +109,31 @@ def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
     page.get_by_label("mardi").uncheck()
     page.get_by_role("button", name="Choisir les jours").click()
     assert_accessible(page)
-    assert not page.get_by_label("ven. 27/11/2026").is_checked()  # past the deadline
+    # Past the deadline and closed days: unticked, disabled, the reason beside them.
+    late = page.get_by_label("ven. 27/11/2026")
+    assert not late.is_checked() and late.is_disabled()
+    closed = page.get_by_label("ven. 18/12/2026")
+    assert not closed.is_checked() and closed.is_disabled()
+    assert "Journée pédagogique" in page.locator('label[for="day-2026-12-18"]').inner_text()
     page.get_by_label("lun. 14/12/2026").uncheck()
+    page.get_by_role("button", name="Voir le récapitulatif").click()
+
+    # The summary before saving: per child and activity, the total and the balance after.
+    # Mondays and Fridays from 30/11 to 11/12 but 14/12: 4 days x 2 activities x 2 children.
+    assert page.get_by_role("heading", name="16 réservations à créer").is_visible()
+    rows = page.locator("tbody tr")
+    assert rows.count() == 4
+    assert rows.filter(has_text="Hugo").filter(has_text="Restauration scolaire").inner_text()
+    assert "16,40\xa0€" in rows.filter(has_text="Léa").filter(has_text="Restauration").inner_text()
+    assert page.locator("#bulk-total").inner_text() == "45,60\xa0€"  # 8 x 4,10 + 8 x 1,60
+    assert "54,40\xa0€" in page.locator("#bulk-forecast").inner_text()  # 100 - 45,60
+    assert_accessible(page)
+    assert not Booking.objects.exists()  # nothing saved yet
     page.get_by_role("button", name="Enregistrer").click()
     assert page.locator("h1").inner_text() == "Saisie groupée : bilan"
-    # Mondays and Fridays from 30/11 to 18/12 but 14/12: 5 days x 2 activities x 2 children.
-    assert page.get_by_text("20 réservations créées.").is_visible()
+    assert page.get_by_text("16 réservations créées.").is_visible()
     assert_accessible(page)
-    assert Booking.objects.filter(status="booked").count() == 20
+    assert Booking.objects.filter(status="booked").count() == 16
 
     page.get_by_role("link", name="saisie groupée").click()
     page.get_by_label("Léa").uncheck()
@@ -122,12 +142,14 @@ def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
     page.locator("#id_end").fill("2026-12-18")
     page.get_by_label("Accueil Soir 1").check()
     page.get_by_role("button", name="Choisir les jours").click()
+    page.get_by_role("button", name="Voir le récapitulatif").click()
+    assert page.get_by_role("heading", name="3 réservations à supprimer").is_visible()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("4 réservations supprimées.").is_visible()
+    assert page.get_by_text("3 réservations supprimées.").is_visible()
     assert_accessible(page)
     remaining = Booking.objects.filter(status="booked")
     assert remaining.filter(child=hugo, activity__kind="evening1").count() == 1  # 30/11 kept
-    assert remaining.filter(child=lea).count() == 10
+    assert remaining.filter(child=lea).count() == 8
 
 
 @pytest.mark.django_db(transaction=True)

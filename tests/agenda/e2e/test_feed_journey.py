@@ -24,8 +24,9 @@ def test_create_then_switch_off_the_calendar_address(page):
     # Coming back later: the address is not shown again.
     page.goto("/agenda/calendrier/")
     assert page.get_by_label("Adresse privée (iCalendar)").count() == 0
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Désactiver mon adresse").click()
+    assert_accessible(page)  # the confirmation page, without JavaScript
+    page.get_by_role("button", name="Oui, désactiver").click()
     assert page.get_by_text("elle ne fonctionne plus").is_visible()
     assert_accessible(page)
     assert not CalendarFeed.objects.filter(household=household).exists()

@@ -11,11 +11,19 @@ from tests.factories import AgentFactory
 from tests.procedures.conftest import make_activities
 
 
+def school_day(after: int) -> datetime.date:
+    """The first day the activities open (not Wednesday nor the weekend), `after` days on."""
+    day = clock.today() + datetime.timedelta(days=after)
+    while day.weekday() not in (0, 1, 3, 4):
+        day += datetime.timedelta(days=1)
+    return day
+
+
 @pytest.mark.django_db(transaction=True)
 def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     user, household, child = parent
     activities = make_activities(child.school)
-    day = clock.today() + datetime.timedelta(days=1)
+    day = school_day(1)
     for activity in activities:
         Booking.objects.create(child=child, activity=activity, date=day)
 
@@ -106,24 +114,40 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cancel_the_request_deletes_the_draft(page, parent, illness):
+def test_absence_on_a_day_without_booking_is_refused_then_the_draft_cancelled(
+    page, parent, illness
+):
     user, household, child = parent
-    make_activities(child.school)
+    activities = make_activities(child.school)
+    booked_day = school_day(1)
+    Booking.objects.create(child=child, activity=activities[2], date=booked_day)
     login(page, user.username)
     page.goto("/demarches/absence/")
     page.get_by_label("J'accepte les conditions générales d'utilisation du service").check()
     page.get_by_label("Enfant").select_option(label=str(child))
     page.get_by_role("button", name="SUIVANT").click()
     assert ServiceRequest.objects.get().status == Status.DRAFT
-    yesterday = clock.today() - datetime.timedelta(days=1)
     page.get_by_label("Motif de l'absence").select_option(label="Maladie")
-    page.get_by_label("Date à supprimer (une seule date par demande)").fill(yesterday.isoformat())
-    page.get_by_label("Accueil Soir 1").check()
+    date = page.get_by_label("Date à supprimer (une seule date par demande)")
+    # The booked slot of the day appears once the date is typed (and only it).
+    date.fill(booked_day.isoformat())
+    expect(page.get_by_label("Accueil Soir 1")).to_be_visible()
+    assert page.get_by_label("Accueil matin").count() == 0
+    # A day with nothing booked is refused beside the date, nothing typed lost.
+    empty_day = booked_day + datetime.timedelta(days=1)
+    date.fill(empty_day.isoformat())
     page.get_by_role("button", name="SUIVANT").click()
-    assert page.get_by_text("Choisissez la date du jour ou une date ultérieure.").is_visible()
-    assert page.get_by_label("Accueil Soir 1").is_checked()  # nothing typed is lost
+    error = page.locator(".field-error", has=page.get_by_label("Date à supprimer"))
+    expect(error).to_contain_text("aucune réservation que le service peut encore annuler")
+    assert date.input_value() == empty_day.isoformat()
+    assert page.get_by_label("Motif de l'absence").input_value() == str(illness.pk)
     assert_accessible(page)
+    # « ANNULER LA DEMANDE » asks first (a page, no JavaScript needed).
     page.get_by_role("button", name="ANNULER LA DEMANDE").click()
+    assert page.get_by_role("heading", name="Annuler cette demande ?").is_visible()
+    assert_accessible(page)
+    assert ServiceRequest.objects.exists()
+    page.get_by_role("button", name="Oui, annuler la demande").click()
     assert page.get_by_text("La demande a été abandonnée et supprimée.").is_visible()
     assert not ServiceRequest.objects.exists()
 
@@ -131,8 +155,10 @@ def test_cancel_the_request_deletes_the_draft(page, parent, illness):
 @pytest.mark.django_db(transaction=True)
 def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, mailbox):
     user, household, child = parent
-    make_activities(child.school)
-    day = clock.today() + datetime.timedelta(days=2)
+    activities = make_activities(child.school)
+    day = school_day(2)
+    for activity in activities:
+        Booking.objects.create(child=child, activity=activity, date=day)
     login(page, user.username)
     page.goto("/demarches/absence/")
     page.get_by_label("J'accepte les conditions générales d'utilisation du service").check()
@@ -170,6 +196,7 @@ def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, ma
 
     # And cancel it.
     page.get_by_role("button", name="Annuler la demande").click()
+    page.get_by_role("button", name="Oui, annuler la demande").click()
     sr.refresh_from_db()
     assert sr.status == Status.CANCELLED
     assert page.get_by_text("annulé").first.is_visible()

@@ -6,7 +6,15 @@ from portail.messaging.models import OutboundEmail
 from portail.procedures.models import ServiceRequest, Status
 from tests.conftest import UPLOADS, assert_accessible, login
 from tests.documents.factories import DocumentTypeFactory
-from tests.factories import AgentFactory, SchoolFactory
+from tests.factories import AgentFactory, PickupFactory, SchoolFactory
+
+# A change to the child's list (an unchanged list is refused).
+PERSON = {
+    "first_name": "Jean",
+    "last_name": "Martin",
+    "relationship": "oncle",
+    "phone": "0612345678",
+}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -112,9 +120,11 @@ def test_refusal_and_send_back_reach_the_parent(page, parent, mailbox):
 
     user, household, child = parent
     procedure = get_procedure("personnes-autorisees")
-    sr = services.start_draft(procedure, household, user, {"child": child.pk, "persons": []})
+    sr = services.start_draft(procedure, household, user, {"child": child.pk, "persons": [PERSON]})
     sr = services.submit(sr, user)
-    other = services.start_draft(procedure, household, user, {"child": child.pk, "persons": []})
+    other = services.start_draft(
+        procedure, household, user, {"child": child.pk, "persons": [PERSON]}
+    )
     other = services.submit(other, user)
 
     login(page, AgentFactory().username)
@@ -159,12 +169,14 @@ def test_failing_mail_server_neither_blocks_the_parent_nor_loses_mail(
     from portail.messaging.services import retry_due
 
     user, household, child = parent
+    PickupFactory(child=child)  # a list to change (an unchanged list is refused)
     real_port = settings.EMAIL_PORT
     settings.EMAIL_PORT = 1  # nothing listens: every send fails
     login(page, user.username)
     page.goto("/demarches/personnes-autorisees/")
     page.get_by_label("Enfant").select_option(label=str(child))
     page.get_by_role("button", name="suivant").click()
+    page.get_by_role("button", name="Supprimer Jeanne Durand").click()
     page.get_by_role("button", name="valider la demande").click()
     sr = ServiceRequest.objects.get()
     assert sr.status == Status.PENDING  # the parent is not blocked

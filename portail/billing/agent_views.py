@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portail.backoffice.permissions import agent_required, cashier_required
 from portail.billing import forms, pdf, selectors, services
 from portail.billing.models import CashReceipt, LedgerEntry, PrepaidAccount
 from portail.core import audit, clock, spreadsheet
+from portail.core.permissions import agent_required, cashier_required
 from portail.families.models import Household
 
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from portail.agenda.models import Activity
 from portail.agenda.selectors import BillableItem
-from portail.backoffice.seeding import analyze, copy_rows, max_id, reset_sequences
 from portail.billing.models import (
     CashReceipt,
     DocumentCounter,
@@ -29,6 +28,7 @@ from portail.billing.models import (
 )
 from portail.billing.services import _consumption_amount, _consumption_labeler, move_balances
 from portail.core.money import ZERO
+from portail.core.seeding import analyze, copy_rows, max_id, reset_sequences
 from portail.families.models import Child, Household
 
 ENTRY_FIELDS = [

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portail.backoffice.permissions import agent_required
 from portail.core import clock
+from portail.core.permissions import agent_required
 from portail.documents import selectors, services
 from portail.documents.forms import ClaimForm, InvalidateForm, SearchForm, ValidateForm
 from portail.documents.models import DocumentType, SupportingDocument

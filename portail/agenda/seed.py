@@ -3,9 +3,10 @@
 import datetime
 from decimal import Decimal
 
+from portail.agenda.days import school_year_bounds
 from portail.agenda.demo import ensure_activities
 from portail.agenda.models import AbsenceReason, Activity, Booking, Closure
-from portail.agenda.services import school_year_bounds, sync_holiday_closures
+from portail.agenda.services import sync_holiday_closures
 from portail.core.models import TownSettings
 from portail.core.seeding import copy_rows
 from portail.families.models import School

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.agenda import deadline, forms, selectors, services
+from portail.agenda.days import in_school_year, school_year_bounds
 from portail.core import clock
 from portail.families.scoping import get_for_household, household_required
 from portail.families.services import booking_block_reason
@@ -167,7 +168,7 @@ def bulk_period(request):
     if "start" not in request.GET:
         today = clock.today()
         first = deadline.first_changeable_day(today)
-        year_end = services.school_year_bounds(clock.school_year_of(first))[1]
+        year_end = school_year_bounds(clock.school_year_of(first))[1]
         form = forms.BulkPeriodForm(
             initial={
                 "children": step.cleaned_data["children"],
@@ -212,7 +213,7 @@ def _day_choices(save_form):
     days = save_form.candidate_days()
     if not days:
         return []
-    calendar = services.Calendar(days[0], days[-1])
+    calendar = selectors.closures_calendar(days[0], days[-1])
     today = clock.today()
     chosen = set(save_form.data.getlist("days"))
     months = defaultdict(list)
@@ -221,7 +222,7 @@ def _day_choices(save_form):
         note = ""
         if closure:
             note = _("closed: %(reason)s") % {"reason": closure}
-        elif not services.in_school_year(day):
+        elif not in_school_year(day):
             note = _("closed: summer holidays")
         elif not deadline.parent_can_change(day, today):
             note = _("past the booking deadline")

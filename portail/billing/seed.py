@@ -17,7 +17,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portail.agenda.models import Activity
+from portail.accounts.models import User
+from portail.agenda.models import Activity, Booking
 from portail.agenda.selectors import BillableItem
 from portail.billing.models import (
     CashReceipt,
@@ -232,8 +233,6 @@ def seed(town, families: int):
         crossed_on=negative,
     )
     reset_sequences(LedgerEntry, PrepaidAccount, CashReceipt)
-    from portail.accounts.models import User
-    from portail.agenda.models import Booking
 
     analyze(User, Household, Child, Booking, LedgerEntry, PrepaidAccount, Payment, CashReceipt)
     town.step(

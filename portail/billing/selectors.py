@@ -338,9 +338,12 @@ def tax_certificate_years(household: Household) -> list[int]:
     return [day.year for day in days]
 
 
-def tax_certificate_choices(household: Household, year: int) -> list[dict]:
-    from portail.billing.services import tax_certificate_eligible
+def tax_certificate_eligible(child: Child, year: int) -> bool:
+    """Under 6 on 1 January of the year: born on or after 1 January of year - 6."""
+    return child.birth_date >= datetime.date(year - 6, 1, 1)
 
+
+def tax_certificate_choices(household: Household, year: int) -> list[dict]:
     return [
         {"child": child, "eligible": tax_certificate_eligible(child, year)}
         for child in household.children.all()

@@ -33,3 +33,8 @@ def school_by_id(pk):
 
 def schools():
     return School.objects.order_by("name", "pk")
+
+
+def household_ids_of(user) -> list[int]:
+    """The households where the user is an adult."""
+    return list(Household.objects.filter(adults__user=user).values_list("pk", flat=True))

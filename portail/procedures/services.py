@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from portail.core import audit, clock
 from portail.messaging.services import notify_household, send_email
 from portail.procedures import rules
+from portail.procedures.kinds import get_procedure
 from portail.procedures.models import (
     PendingConfirmation,
     ReferenceCounter,
@@ -214,7 +215,6 @@ def confirm(token: str) -> ServiceRequest | None:
     pending = PendingConfirmation.objects.select_for_update().filter(pk=pending.pk).first()
     if pending is None:
         return None
-    from portail.procedures.kinds import get_procedure
 
     sr = file_public_request(
         get_procedure(pending.kind), pending.data, pending.contact_name, pending.contact_email

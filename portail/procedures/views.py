@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portail.core import ratelimit
 from portail.core.converters import parse_id
+from portail.families.models import Child
 from portail.families.scoping import household_required
 from portail.procedures import selectors, services
 from portail.procedures.kinds import all_procedures, get_procedure
@@ -247,8 +248,6 @@ def edit(request, pk):
 @household_required
 def child_info(request):
     """The chosen child's school and level (htmx fragment of the absence form)."""
-    from portail.families.models import Child
-
     pk = parse_id(request.GET.get("child"))
     child = (
         Child.objects.select_related("school").filter(household=request.household, pk=pk).first()

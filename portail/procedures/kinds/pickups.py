@@ -147,7 +147,7 @@ class PickupsProcedure(Procedure):
     def handle_step(self, request, sr, index):
         if index != 1:
             return None
-        from portail.procedures import services
+        from portail.procedures import services  # services read the kinds: a circle
 
         household = request.household
         data = dict(sr.draft_data)

@@ -11,12 +11,8 @@ from tests.factories import PASSWORD, make_parent
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
-# The shared folder lies beside the repository (CI, main checkout); worktrees use /work/shared.
-SHARED = next(
-    (p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()),
-    REPO.parent / "shared",
-)
-UPLOADS = SHARED / "fixtures" / "uploads"
+# Sample uploads (a proof of address in each accepted format), kept with the tests.
+UPLOADS = Path(__file__).resolve().parent / "fixtures" / "uploads"
 
 
 # --- Mail: a real SMTP server on loopback; Django sends through its SMTP backend. ----------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.billing import forms, pdf, selectors, services
-from portail.billing.models import CashReceipt, LedgerEntry, PrepaidAccount
+from portail.billing.models import CashReceipt, LedgerEntry
 from portail.core import audit, clock, spreadsheet
 from portail.core.permissions import agent_required, cashier_required
 from portail.families.models import Household
@@ -32,23 +32,14 @@ def agent_or_cashier_required(view):
 @agent_or_cashier_required
 def home(request):
     query = request.GET.get("q", "").strip()
-    households = Household.objects.all()
-    if query:
-        households = households.filter(
-            Q(name__icontains=query)
-            | Q(adults__last_name__icontains=query)
-            | Q(children__first_name__icontains=query)
-        ).distinct()
-    negative = PrepaidAccount.objects.filter(balance__lt=0).select_related("household")
-    balances = dict(PrepaidAccount.objects.values_list("household_id", "balance"))
-    rows = [(h, balances.get(h.pk, 0)) for h in households[:50]] if query else []
+    rows = selectors.search_balances(query) if query else []
     return render(
         request,
         "billing/agent/home.html",
         {
             "query": query,
             "rows": rows,
-            "negative": negative.order_by("balance")[:100],
+            "negative": selectors.negative_accounts()[:100],
             "export_form": forms.ExportForm(),
             "journal_form": forms.JournalForm(initial={"date": clock.today()}),
         },

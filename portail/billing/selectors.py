@@ -13,6 +13,7 @@ from portail.billing.models import CashReceipt, LedgerEntry, Payment, PrepaidAcc
 from portail.core import clock
 from portail.core.money import ZERO, to_money
 from portail.families.models import Child, Household
+from portail.families.selectors import search_households
 
 Source = LedgerEntry.Source
 
@@ -619,4 +620,23 @@ def balances_between(date_from: datetime.date, date_to: datetime.date):
             debits=Sum("entries__amount", filter=within & Q(entries__amount__lt=0), default=ZERO),
         )
         .order_by("household__name", "household_id")
+    )
+
+
+def search_balances(query: str, limit: int = 50) -> list[tuple]:
+    """The agents' household search (`families.selectors.search_households`), each household
+    with its balance (0 without an account), for at most `limit` households."""
+    households = list(search_households(query)[:limit])
+    balances = dict(
+        PrepaidAccount.objects.filter(household__in=households).values_list(
+            "household_id", "balance"
+        )
+    )
+    return [(h, balances.get(h.pk, 0)) for h in households]
+
+
+def negative_accounts():
+    """The accounts below zero, the most negative first (the caller slices)."""
+    return (
+        PrepaidAccount.objects.filter(balance__lt=0).select_related("household").order_by("balance")
     )

@@ -7,7 +7,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -27,7 +27,7 @@ from portail.billing.models import (
     author_display_name,
 )
 from portail.billing.selectors import tax_certificate_eligible, tax_certificate_figures
-from portail.core import audit, clock
+from portail.core import audit, clock, counters
 from portail.core.models import TownSettings
 from portail.core.money import ZERO, format_eur, to_money
 from portail.families.models import Child, Household
@@ -228,15 +228,7 @@ def record_refund(household: Household, amount, reason: str, author) -> LedgerEn
 
 def next_number(kind: str, year: int) -> int:
     """The next gap-free number of (kind, year); the caller's transaction holds the lock."""
-    try:
-        with transaction.atomic():
-            DocumentCounter.objects.get_or_create(kind=kind, year=year)
-    except IntegrityError:
-        pass  # created concurrently: fine, lock it below
-    counter = DocumentCounter.objects.select_for_update().get(kind=kind, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    return counters.next_number(DocumentCounter, kind=kind, year=year)
 
 
 def payer_of(household: Household) -> tuple[str, str]:

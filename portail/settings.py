@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portail.families.middleware.HouseholdMiddleware",
+    "portail.procedures.middleware.UnknownProcedureMiddleware",
     # axes must come last (django-axes documentation).
     "axes.middleware.AxesMiddleware",
 ]

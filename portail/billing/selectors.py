@@ -640,3 +640,22 @@ def negative_accounts():
     return (
         PrepaidAccount.objects.filter(balance__lt=0).select_related("household").order_by("balance")
     )
+
+
+def ledger_entries_for_export(kind: str, start, end):
+    """The entries of the accounting export (`kind` "payments" or consumption) of a period,
+    with what the CSV shows, in the order of the ledger."""
+    S = LedgerEntry.Source
+    entries = LedgerEntry.objects.filter(date__gte=start, date__lte=end).select_related(
+        "account__household", "author", "child", "activity", "receipt", "payment", "reverses"
+    )
+    if kind == "payments":
+        entries = entries.filter(
+            Q(source__in=LedgerEntry.CREDIT_SOURCES)
+            | Q(source=S.REVERSAL, reverses__source__in=LedgerEntry.CREDIT_SOURCES)
+        )
+    else:
+        entries = entries.filter(
+            Q(source=S.CONSUMPTION) | Q(source=S.REVERSAL, reverses__source=S.CONSUMPTION)
+        )
+    return entries.order_by("date", "pk")

@@ -159,7 +159,7 @@ class Outcome:
     block_reasons: dict[int, str] = dataclasses.field(default_factory=dict)
 
 
-def _apply(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Outcome:
+def _apply_requests(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Outcome:
     """Book (action "book") or cancel ("cancel") each (child, kind, date) request, in bulk:
     closures, existing bookings and capacity counts are read once, new rows written with
     bulk_create. The activities concerned are locked first (in pk order, no deadlock), so two
@@ -289,10 +289,10 @@ def save_day(
     )
     outcome = Outcome()
     actor = _user(actor)
-    _apply(
+    _apply_requests(
         [(child, k, day) for k in sorted(wanted - booked_kinds)], "book", actor, as_agent, outcome
     )
-    _apply(
+    _apply_requests(
         [(child, k, day) for k in sorted(booked_kinds - wanted)], "cancel", actor, as_agent, outcome
     )
     if as_agent and (outcome.booked or outcome.cancelled):
@@ -317,7 +317,7 @@ def bulk_change(
     if action not in ("book", "cancel"):
         raise ValueError(action)
     requests = [(child, kind, day) for child in children for day in sorted(days) for kind in kinds]
-    return _apply(requests, action, _user(actor), as_agent, Outcome())
+    return _apply_requests(requests, action, _user(actor), as_agent, Outcome())
 
 
 # --- attendance (pointage) -----------------------------------------------------------------

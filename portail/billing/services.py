@@ -375,7 +375,7 @@ def apply_bank_response(payment_id, raw: str, channel: str) -> Payment:
         except Exception as exc:  # unreadable, or the bank unreachable: kept, changes nothing
             logger.warning("unreadable bank response for %s: %s", payment_id, exc)
             response = None
-    return _apply(payment_id, response, raw, channel)
+    return _apply_bank_response(payment_id, response, raw, channel)
 
 
 def query_status(payment: Payment) -> Payment:
@@ -391,11 +391,11 @@ def query_status(payment: Payment) -> Payment:
         return payment
     if response is None:
         return payment
-    return _apply(payment.pk, response, "", BankResponse.Channel.STATUS)
+    return _apply_bank_response(payment.pk, response, "", BankResponse.Channel.STATUS)
 
 
 @transaction.atomic
-def _apply(payment_id, response, raw: str, channel: str) -> Payment:
+def _apply_bank_response(payment_id, response, raw: str, channel: str) -> Payment:
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     record = BankResponse.objects.create(
         payment=payment,

@@ -17,6 +17,7 @@ from portail.families.scoping import household_required
 from portail.procedures import selectors, services
 from portail.procedures.kinds import all_procedures, get_procedure
 from portail.procedures.models import Status
+from portail.procedures.step_views import STEP_VIEWS
 
 
 def catalogue(request):
@@ -153,9 +154,9 @@ def step(request, pk, index):
     procedure = sr.procedure
     if not 0 <= index < len(procedure.steps):
         raise Http404
-    custom = procedure.handle_step(request, sr, index)
-    if custom is not None:
-        return custom
+    custom_view = STEP_VIEWS.get((procedure.slug, index))
+    if custom_view is not None:
+        return custom_view(request, sr, procedure, index)
     step = procedure.steps[index]
     store = sr.draft_data
     form = step.form_class(

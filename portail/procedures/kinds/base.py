@@ -42,10 +42,6 @@ class Procedure:
         """Adjust the working copy after a step is saved (e.g. load the current list)."""
         return data
 
-    def handle_step(self, request, service_request, index):
-        """A step with its own view (return a response), or None for the generic form step."""
-        return None
-
     def subject(self, data: dict, household=None) -> str:
         return str(self.title)
 

@@ -44,8 +44,9 @@ def bulk_booking(user, families):
     (no deadline), in ms."""
     import datetime
 
+    from portail.agenda.days import plan_days, school_year_bounds
     from portail.agenda.models import Activity
-    from portail.agenda.services import bulk_change, plan_days, school_year_bounds
+    from portail.agenda.services import bulk_change
     from portail.core import clock
     from portail.families.models import Child, Household
 

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portail.families.middleware.HouseholdMiddleware",
+    "portail.procedures.middleware.UnknownProcedureMiddleware",
     # axes must come last (django-axes documentation).
     "axes.middleware.AxesMiddleware",
 ]
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portail.core.context_processors.portal",
+                "portail.messaging.context_processors.unread",
             ],
         },
     },

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,11 @@ from tests.factories import PASSWORD, make_parent
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
-# The shared folder lies beside the repository (CI, main checkout); worktrees use /work/shared.
-SHARED = next(
-    (p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()),
-    REPO.parent / "shared",
-)
-UPLOADS = SHARED / "fixtures" / "uploads"
+# Races need PostgreSQL's row locks (`select_for_update` does nothing on SQLite): tests marked
+# `postgres` are skipped on SQLite (below) and run in CI's PostgreSQL pass.
+ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+# Sample uploads (a proof of address in each accepted format), kept with the tests.
+UPLOADS = Path(__file__).resolve().parent / "fixtures" / "uploads"
 
 
 # --- Mail: a real SMTP server on loopback; Django sends through its SMTP backend. ----------
@@ -200,11 +200,41 @@ def axe():
     return assert_accessible
 
 
+def race(*functions) -> list:
+    """The race harness: run the functions in threads released at the same instant, each on
+    its own database connection; their results in order (an exception raised is returned)."""
+    from django.db import connection
+
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # the loser's refusal: the test looks at it
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser tests need the live server's transactional database.
     for item in items:
         if "e2e" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+    if not ON_POSTGRES:
+        skip_sqlite = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip_sqlite)
     if os.environ.get("SKIP_E2E"):
         skip = pytest.mark.skip(reason="SKIP_E2E is set")
         for item in items:

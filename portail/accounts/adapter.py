@@ -1,5 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
+from portail.core.models import TownSettings
+from portail.core.network import client_ip
+from portail.messaging.services import send_email_message
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Routes allauth's mails through the portal's outbound mail queue (retried, logged), and
@@ -7,8 +11,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         from django.core.exceptions import PermissionDenied
-
-        from portail.core.network import client_ip
 
         ip = client_ip(request)
         if not ip:
@@ -23,14 +25,10 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_notification_mail(template_prefix, user, context, email)
 
     def send_mail(self, template_prefix, email, context):
-        from portail.messaging.services import send_email_message
-
         context = {**context, **_mail_context()}
         msg = self.render_mail(template_prefix, email, context)
         send_email_message(msg)
 
 
 def _mail_context() -> dict:
-    from portail.core.models import TownSettings
-
     return {"town": TownSettings.current()}

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from portail.accounts import selectors, services
 from portail.accounts.models import ClosureRequest, User
-from portail.backoffice.permissions import agent_required
+from portail.core.permissions import agent_required
 
 
 @agent_required

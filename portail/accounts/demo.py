@@ -2,6 +2,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from portail.accounts.models import AGENTS_GROUP, CASHIERS_GROUP, User
+from portail.core import clock
+from portail.families.services import create_household_for_signup
 
 # Fixed demo accounts, listed in the README and printed by `make run`.
 DEMO_STAFF = [
@@ -41,9 +43,6 @@ def ensure_user(username, password, email, first_name, last_name, *, groups=(), 
 def ensure_pending_signup():
     """A sign-up whose activation link was not followed yet: agents see « non activé » and can
     resend the mail (refreshed at each demo load so the daily purge leaves it for a day)."""
-    from portail.core import clock
-    from portail.families.services import create_household_for_signup
-
     user, created = User.objects.get_or_create(
         username="demo.nouveau",
         defaults={"email": "nouveau@demo.viry.test", "first_name": "Lucas", "last_name": "Roux"},

@@ -13,7 +13,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portail.accounts.signals import signup_email_reserved
+from portail.core import clock
 from portail.families.models import Adult, Child, Contact, Household, School
+from portail.families.services import create_household_for_signup
 
 PHONE_RE = re.compile(r"^\+?[0-9 .\-()]{6,25}$")
 
@@ -104,8 +107,6 @@ class HouseholdDetailsForm(forms.Form):
 
     def create_household(self, user, first_name: str, last_name: str):
         """The new account's household, the account holder as its first adult."""
-        from portail.families.services import create_household_for_signup
-
         data = self.cleaned_data
         user.first_name, user.last_name = first_name, last_name
         user.save(update_fields=["first_name", "last_name"])
@@ -173,8 +174,6 @@ class SignupForm(HouseholdDetailsForm, AllauthSignupForm):
 
     def try_save(self, request):
         from django.shortcuts import redirect
-
-        from portail.accounts.signals import signup_email_reserved
 
         email = self.cleaned_data.get("email")
         if not self.account_already_exists and email:
@@ -334,8 +333,6 @@ class ChildForm(forms.ModelForm):
         self.fields["birth_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
     def clean_birth_date(self):
-        from portail.core import clock
-
         value = self.cleaned_data["birth_date"]
         today = clock.today()
         if value > today:

@@ -16,12 +16,13 @@ from portail.accounts.lockout import canonical_login
 from portail.accounts.models import ClosureRequest, EmailChange, User
 from portail.accounts.signals import account_closed
 from portail.core import audit, clock, tokens
+from portail.core.models import TownSettings
+from portail.families.selectors import household_ids_of
+from portail.families.services import delete_households_without_account, forget_account
 from portail.messaging.services import send_email
 
 
 def _render(template: str, context: dict) -> str:
-    from portail.core.models import TownSettings
-
     return render_to_string(template, {"town": TownSettings.current(), **context})
 
 
@@ -204,10 +205,8 @@ def confirm_closure(agent: User, closure: ClosureRequest) -> ClosureRequest:
         email = user.email
         body = _render("accounts/email/closure_confirmed.txt", {"user": user})
         send_email(email, _("Your account has been closed"), body)
-        from portail.families.models import Adult, Household
 
-        household = Household.objects.filter(adults__user=user).first()
-        Adult.objects.filter(user=user).update(user=None, email="", phone="")
+        household = forget_account(user)
         EmailAddress.objects.filter(user=user).delete()
         # The addresses go with the rest; their cancel links stop working.
         EmailChange.objects.filter(user=user).delete()
@@ -266,14 +265,10 @@ def purge_unactivated(now: datetime.datetime) -> int:
     instead, a household with entries or payments (e.g. cash taken at the town hall before
     the parent activated) stays, without the account. Idempotent: a second run finds nothing
     more to delete."""
-    from portail.families.models import Household
-
     users = list(unactivated_accounts(now).filter(is_active=True).select_for_update())
     count = 0
     for user in users:
-        household_ids = list(
-            Household.objects.filter(adults__user=user).values_list("pk", flat=True)
-        )
+        household_ids = household_ids_of(user)
         try:
             with transaction.atomic():
                 user.delete()
@@ -284,13 +279,8 @@ def purge_unactivated(now: datetime.datetime) -> int:
             audit.record(None, "accounts.purge_kept", user, reason="money history")
             continue
         # The household was made with the account; delete it unless someone else holds it.
-        for household in Household.objects.filter(pk__in=household_ids):
-            if not household.adults.exclude(user=None).exists():
-                try:
-                    with transaction.atomic():
-                        household.delete()
-                except ProtectedError:
-                    audit.record(None, "accounts.purge_kept", household, reason="money history")
+        for household in delete_households_without_account(household_ids):
+            audit.record(None, "accounts.purge_kept", household, reason="money history")
         count += 1
     return count
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portail.accounts import forms, services
-from portail.accounts.exports import export_json
 from portail.accounts.models import ClosureRequest
+from portail.accounts.my_data import export_json
 from portail.core import clock
 from portail.core.confirm import confirmation_page
 from portail.families import services as family_services

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from portail.agenda import forms, selectors, services
 from portail.agenda.models import Activity, Attendance, Closure
 from portail.agenda.views import calendar_context, day_view, parse_month
-from portail.backoffice.permissions import agent_required
 from portail.core import clock
 from portail.core.confirm import confirmation_page
+from portail.core.permissions import agent_required
 from portail.families.models import Child
 
 

@@ -12,7 +12,7 @@ class AgendaConfig(AppConfig):
         def revoke_feed(sender, user, household, **kwargs):
             # The closed account's holder knew the feed's address: it stops working.
             if household is not None:
-                from portail.agenda.services import disable_feed
+                from portail.agenda.services import disable_feed  # models not ready at import
 
                 disable_feed(household)
 

@@ -13,9 +13,8 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 
+from portail.agenda.days import ONE_DAY, school_year_bounds
 from portail.core import clock
-
-ONE_DAY = datetime.timedelta(days=1)
 
 
 @lru_cache(maxsize=64)
@@ -73,7 +72,5 @@ def served_period(today: datetime.date | None = None) -> tuple[datetime.date, da
     """The days a parent may type (an absence, a booking period): from the first day of the
     current school year to the last day of the next one. Anything else is a typo or an attack
     (an absence dated 9999-12-31)."""
-    from portail.agenda.services import school_year_bounds
-
     year = clock.school_year_of(today or clock.today())
     return school_year_bounds(year)[0], school_year_bounds(year + 1)[1]

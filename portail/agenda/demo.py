@@ -1,8 +1,10 @@
 import datetime
 from decimal import Decimal
 
+from portail.agenda.days import plan_days
 from portail.agenda.models import AbsenceReason, Activity, Closure
-from portail.agenda.services import Calendar, bulk_change, plan_days, sync_holiday_closures
+from portail.agenda.selectors import closures_calendar
+from portail.agenda.services import bulk_change, sync_holiday_closures
 from portail.core import clock
 from portail.core.models import TownSettings
 from portail.families.models import Child, School
@@ -68,7 +70,7 @@ def _demo_bookings(stdout):
         ).exists()
     ):
         day = today + datetime.timedelta(days=14)
-        calendar = Calendar(day, day + datetime.timedelta(days=60))
+        calendar = closures_calendar(day, day + datetime.timedelta(days=60))
         while day.weekday() >= 3 or calendar.closure_reason(school.pk, day):
             day += datetime.timedelta(days=1)  # a Monday to Wednesday not already closed
         Closure.objects.create(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portail.agenda import deadline
+from portail.agenda.days import plan_days
 from portail.agenda.models import Activity
 from portail.core.forms import BoundedDateField
 from portail.families.models import School
@@ -133,8 +134,6 @@ class BulkSaveForm(BulkPeriodForm):
         self.fields["days"].choices = [(d.isoformat(), d) for d in self.candidate_days()]
 
     def candidate_days(self):
-        from portail.agenda.services import plan_days
-
         try:
             start = datetime.date.fromisoformat(self.data.get("start", ""))
             end = datetime.date.fromisoformat(self.data.get("end", ""))

@@ -1,12 +1,14 @@
 """Synthetic bookings for `seed_town`: a school year of weekly habits per child."""
 
+import datetime
 from decimal import Decimal
 
+from portail.agenda.days import school_year_bounds
 from portail.agenda.demo import ensure_activities
 from portail.agenda.models import AbsenceReason, Activity, Booking, Closure
 from portail.agenda.services import sync_holiday_closures
-from portail.backoffice.seeding import copy_rows, open_days
 from portail.core.models import TownSettings
+from portail.core.seeding import copy_rows
 from portail.families.models import School
 
 # Share of children using each activity.
@@ -45,3 +47,14 @@ def seed(town, families: int):
 
     count = copy_rows(Booking, ["child_id", "activity_id", "date", "status", "created_at"], rows())
     town.step(f"{count} bookings")
+
+
+def open_days(year: int, weekdays: str, closed: set[datetime.date]) -> list[datetime.date]:
+    start, end = school_year_bounds(year)
+    days = []
+    day = start
+    while day <= end:
+        if str(day.weekday()) in weekdays and day not in closed:
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days

@@ -8,10 +8,11 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
 from portail.agenda import deadline
-from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed
+from portail.agenda.days import Calendar
+from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed, Closure
 from portail.core import clock
 from portail.core.tokens import hash_token
-from portail.families.models import Adult
+from portail.families.models import Adult, AuthorizedPickup, Child
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,18 +132,26 @@ def _day_labels() -> dict:
     }
 
 
+def closures_calendar(start: datetime.date, end: datetime.date) -> Calendar:
+    """The closures of a date range, in one query, as a `Calendar` (is a day open?)."""
+    closed: dict[datetime.date, dict[int | None, str]] = defaultdict(dict)
+    for day, school_id, reason in Closure.objects.filter(date__range=(start, end)).values_list(
+        "date", "school_id", "reason"
+    ):
+        closed[day][school_id] = reason
+    return Calendar(closed)
+
+
 def month_view(child, year: int, month: int, as_agent: bool = False) -> list[list[Day]]:
     """The weeks (Monday to Sunday) of a month for one child: each day open (can be booked),
     locked (past the deadline) or closed, with its bookings. Three queries whatever the number
     of bookings: activities, closures, bookings."""
-    from portail.agenda.services import Calendar
-
     first = datetime.date(year, month, 1)
     start = first - datetime.timedelta(days=first.weekday())
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     end = last + datetime.timedelta(days=6 - last.weekday())
     activities = list(Activity.objects.filter(school_id=child.school_id)) if child.school_id else []
-    calendar = Calendar(start, end)
+    calendar = closures_calendar(start, end)
     booked = defaultdict(list)
     rows = list(
         Booking.objects.filter(
@@ -192,14 +201,12 @@ class Slot:
 def day_slots(child, day: datetime.date, as_agent: bool = False) -> list[Slot]:
     """The child's activities on `day`, with price, booking, capacity and whether they can be
     changed now."""
-    from portail.agenda.services import Calendar
-
     if not child.school_id:
         return []
     activities = list(
         Activity.objects.filter(school_id=child.school_id).prefetch_related("price_brackets")
     )
-    calendar = Calendar(day, day)
+    calendar = closures_calendar(day, day)
     booked = set(
         Booking.objects.filter(child=child, date=day, status=Booking.Status.BOOKED).values_list(
             "activity_id", flat=True
@@ -275,8 +282,6 @@ def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
     booking or excused, with what the agent needs: allergies, PAI, authorised persons (evening)."""
     from django.db.models import Prefetch
 
-    from portail.families.models import AuthorizedPickup, Child
-
     booked_ids = set(
         Booking.objects.filter(activity=activity, date=day, status=Booking.Status.BOOKED)
         .values_list("child_id", flat=True)
@@ -307,8 +312,6 @@ def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
 
 
 def upcoming_closures(school=None):
-    from portail.agenda.models import Closure
-
     qs = Closure.objects.filter(date__gte=clock.today()).select_related("school")
     if school is not None:
         qs = qs.filter(Q(school=None) | Q(school=school))

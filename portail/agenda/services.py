@@ -12,7 +12,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portail.agenda import deadline
+from portail.agenda import deadline, selectors
+from portail.agenda.days import school_year_bounds
 from portail.agenda.models import (
     AbsenceReason,
     Activity,
@@ -25,16 +26,6 @@ from portail.core import audit, clock, tokens
 from portail.families.models import Child, Household, School
 from portail.families.services import booking_block_reason
 from portail.messaging.services import notify_household
-
-
-def school_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of the school year starting in September of `year` (2026 -> 2026-27)."""
-    return datetime.date(year, 9, 1), datetime.date(year + 1, 7, 4)
-
-
-def in_school_year(day: datetime.date) -> bool:
-    start, end = school_year_bounds(clock.school_year_of(day))
-    return start <= day <= end
 
 
 @transaction.atomic
@@ -168,33 +159,7 @@ class Outcome:
     block_reasons: dict[int, str] = dataclasses.field(default_factory=dict)
 
 
-class Calendar:
-    """Closures and opening rules of a date range, loaded in one query: is a day open for an
-    activity?"""
-
-    def __init__(self, start: datetime.date, end: datetime.date):
-        self.closed: dict[datetime.date, dict[int | None, str]] = defaultdict(dict)
-        for day, school_id, reason in Closure.objects.filter(date__range=(start, end)).values_list(
-            "date", "school_id", "reason"
-        ):
-            self.closed[day][school_id] = reason
-
-    def closure_reason(self, school_id: int | None, day: datetime.date) -> str | None:
-        reasons = self.closed.get(day)
-        if not reasons:
-            return None
-        return reasons.get(None) or reasons.get(school_id)
-
-    def is_open(self, activity: Activity, day: datetime.date) -> bool:
-        return (
-            day.weekday() < 5
-            and activity.opens_on_weekday(day.weekday())
-            and in_school_year(day)
-            and self.closure_reason(activity.school_id, day) is None
-        )
-
-
-def _apply(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Outcome:
+def _apply_requests(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Outcome:
     """Book (action "book") or cancel ("cancel") each (child, kind, date) request, in bulk:
     closures, existing bookings and capacity counts are read once, new rows written with
     bulk_create. The activities concerned are locked first (in pk order, no deadlock), so two
@@ -224,7 +189,7 @@ def _apply(requests, action: str, actor, as_agent: bool, outcome: Outcome) -> Ou
     }
     days = [d for _c, _k, d in requests]
     start, end = min(days), max(days)
-    calendar = Calendar(start, end)
+    calendar = selectors.closures_calendar(start, end)
     existing = {
         (child_id, activity_id, day): (pk, status)
         for pk, child_id, activity_id, day, status in Booking.objects.filter(
@@ -324,10 +289,10 @@ def save_day(
     )
     outcome = Outcome()
     actor = _user(actor)
-    _apply(
+    _apply_requests(
         [(child, k, day) for k in sorted(wanted - booked_kinds)], "book", actor, as_agent, outcome
     )
-    _apply(
+    _apply_requests(
         [(child, k, day) for k in sorted(booked_kinds - wanted)], "cancel", actor, as_agent, outcome
     )
     if as_agent and (outcome.booked or outcome.cancelled):
@@ -342,19 +307,6 @@ def save_day(
     return outcome
 
 
-def plan_days(
-    start: datetime.date, end: datetime.date, weekdays
-) -> list[datetime.date]:  # fmt: skip
-    """The days of a period falling on the chosen weekdays (0 = Monday)."""
-    weekdays = {int(w) for w in weekdays}
-    days, day = [], start
-    while day <= end:
-        if day.weekday() in weekdays:
-            days.append(day)
-        day += deadline.ONE_DAY
-    return days
-
-
 @transaction.atomic
 def bulk_change(
     children, kinds, days, action: str, actor, as_agent: bool = False
@@ -365,7 +317,7 @@ def bulk_change(
     if action not in ("book", "cancel"):
         raise ValueError(action)
     requests = [(child, kind, day) for child in children for day in sorted(days) for kind in kinds]
-    return _apply(requests, action, _user(actor), as_agent, Outcome())
+    return _apply_requests(requests, action, _user(actor), as_agent, Outcome())
 
 
 def preview_bulk_change(children, kinds, days, action: str, actor) -> Outcome:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.agenda import deadline, forms, selectors, services
+from portail.agenda.days import in_school_year, school_year_bounds
 from portail.core import clock
 from portail.core.confirm import confirmation_page
 from portail.core.money import ZERO, to_money
@@ -169,7 +170,7 @@ def bulk_period(request):
     if "start" not in request.GET:
         today = clock.today()
         first = deadline.first_changeable_day(today)
-        year_end = services.school_year_bounds(clock.school_year_of(first))[1]
+        year_end = school_year_bounds(clock.school_year_of(first))[1]
         form = forms.BulkPeriodForm(
             initial={
                 "children": step.cleaned_data["children"],
@@ -216,7 +217,7 @@ def _day_choices(save_form, children=()):
     days = save_form.candidate_days()
     if not days:
         return []
-    calendar = services.Calendar(days[0], days[-1])
+    calendar = selectors.closures_calendar(days[0], days[-1])
     today = clock.today()
     chosen = set(save_form.data.getlist("days"))
     schools = {c.school_id for c in children} or {None}
@@ -227,7 +228,7 @@ def _day_choices(save_form, children=()):
         note = ""
         if closure:
             note = _("closed: %(reason)s") % {"reason": closure}
-        elif not services.in_school_year(day):
+        elif not in_school_year(day):
             note = _("closed: summer holidays")
         elif not deadline.parent_can_change(day, today):
             note = _("past the booking deadline")

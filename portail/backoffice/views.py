@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from portail.backoffice.permissions import agent_required, staff_required
+from portail.core.permissions import agent_required, staff_required
 from portail.core.selectors import job_statuses, jobs_needing_attention
 from portail.pages.models import ContactMessage
 

@@ -1,19 +1,9 @@
 from django.contrib import admin
 
 from portail.billing.models import CashReceipt, LedgerEntry, Payment, PrepaidAccount, TaxCertificate
+from portail.core.admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money is moved by the portal's services only: the administrator reads, never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Money is moved by the portal's services only: the administrator reads, never edits.
 
 
 @admin.register(PrepaidAccount)

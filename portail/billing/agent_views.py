@@ -3,16 +3,15 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portail.backoffice.permissions import agent_required, cashier_required
-from portail.billing import forms, pdf, selectors, services
-from portail.billing.models import CashReceipt, LedgerEntry, PrepaidAccount
+from portail.billing import csv_rows, forms, pdf, selectors, services
+from portail.billing.models import CashReceipt, LedgerEntry
 from portail.core import audit, clock, spreadsheet
+from portail.core.permissions import agent_required, cashier_required
 from portail.families.models import Household
 
 
@@ -32,23 +31,14 @@ def agent_or_cashier_required(view):
 @agent_or_cashier_required
 def home(request):
     query = request.GET.get("q", "").strip()
-    households = Household.objects.all()
-    if query:
-        households = households.filter(
-            Q(name__icontains=query)
-            | Q(adults__last_name__icontains=query)
-            | Q(children__first_name__icontains=query)
-        ).distinct()
-    negative = PrepaidAccount.objects.filter(balance__lt=0).select_related("household")
-    balances = dict(PrepaidAccount.objects.values_list("household_id", "balance"))
-    rows = [(h, balances.get(h.pk, 0)) for h in households[:50]] if query else []
+    rows = selectors.search_balances(query) if query else []
     return render(
         request,
         "billing/agent/home.html",
         {
             "query": query,
             "rows": rows,
-            "negative": negative.order_by("balance")[:100],
+            "negative": selectors.negative_accounts()[:100],
             "export_form": forms.ExportForm(),
             "journal_form": forms.JournalForm(initial={"date": clock.today()}),
         },
@@ -183,63 +173,12 @@ def export(request):
             status=400 if form.is_bound else 200,
         )
     kind, start, end = (form.cleaned_data[k] for k in ("kind", "start", "end"))
-    S = LedgerEntry.Source
-    entries = LedgerEntry.objects.filter(date__gte=start, date__lte=end).select_related(
-        "account__household", "author", "child", "activity", "receipt", "payment", "reverses"
-    )
-    if kind == "payments":
-        entries = entries.filter(
-            Q(source__in=LedgerEntry.CREDIT_SOURCES)
-            | Q(source=S.REVERSAL, reverses__source__in=LedgerEntry.CREDIT_SOURCES)
-        )
-    else:
-        entries = entries.filter(
-            Q(source=S.CONSUMPTION) | Q(source=S.REVERSAL, reverses__source=S.CONSUMPTION)
-        )
+    entries = selectors.ledger_entries_for_export(kind, start, end)
     audit.record(
         request.user, "billing.export", request.user, kind=kind, start=str(start), end=str(end)
     )
     response, writer = spreadsheet.csv_response(f"{kind}-{start}-{end}.csv")
-    writer.writerow(
-        [
-            "date",
-            "foyer",
-            "libellé",
-            "source",
-            "montant",
-            "référence",
-            "enfant",
-            "activité",
-            "jour du service",
-            "auteur",
-            "motif",
-            "écriture",
-            "corrige",
-        ]
-    )
-    for e in entries.order_by("date", "pk"):
-        reference = ""
-        if hasattr(e, "receipt"):
-            reference = e.receipt.reference
-        elif hasattr(e, "payment"):
-            reference = e.payment.transaction_id or ""
-        writer.writerow(
-            [
-                e.date.isoformat(),
-                e.account.household.name,
-                e.label,
-                e.get_source_display(),
-                spreadsheet.amount(e.amount),
-                reference,
-                str(e.child) if e.child else "",
-                e.activity.name if e.activity else "",
-                e.service_date.isoformat() if e.service_date else "",
-                e.author_name,
-                e.reason,
-                e.pk,
-                e.reverses_id or "",
-            ]
-        )
+    writer.writerows(csv_rows.ledger_rows(entries))
     return response
 
 
@@ -293,29 +232,5 @@ def journal_csv(request):
     if error:
         return error
     response, writer = spreadsheet.csv_response(f"journal-de-caisse-{data.day.isoformat()}.csv")
-    cell = spreadsheet.cell
-    writer.writerow(
-        ["reçu", "date", "heure", "foyer", "payeur", "montant", "caissier", "état", "annulé le",
-         "motif de l'annulation"]
-    )  # fmt: skip
-    for row in data.rows:
-        r, reversal = row.receipt, row.reversal
-        issued = row.issued_at
-        writer.writerow(
-            [
-                r.reference,
-                issued.strftime("%d/%m/%Y"),
-                issued.strftime("%H:%M"),
-                cell(r.household.name),
-                cell(r.payer_name),
-                spreadsheet.amount(r.amount),
-                cell(row.cashier),
-                "annulé" if reversal else "valide",
-                reversal.date.strftime("%d/%m/%Y") if reversal else "",
-                cell(reversal.reason) if reversal else "",
-            ]
-        )
-    writer.writerow(["total encaissé", "", "", "", "", spreadsheet.amount(data.total)])
-    writer.writerow(["total annulé", "", "", "", "", spreadsheet.amount(data.cancelled_total)])
-    writer.writerow(["caissier(s)", cell(", ".join(data.cashiers))])
+    writer.writerows(csv_rows.cash_journal_rows(data))
     return response

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from portail.accounts.models import User
 from portail.billing import services
 from portail.billing.models import LedgerEntry, Payment
 from portail.core import clock
@@ -15,8 +16,6 @@ from portail.families.models import Household
 
 
 def load(stdout):
-    from portail.accounts.models import User
-
     household = Household.objects.filter(name="Famille Martin").first()
     if household is None:
         return

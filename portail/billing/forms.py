@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from portail.billing import services
+from portail.billing import selectors, services
 from portail.core import clock
 from portail.core.forms import BoundedDateField
 from portail.core.models import TownSettings
@@ -89,7 +89,7 @@ class TaxCertificateForm(forms.Form):
         data = super().clean()
         if "year" in data and "child" in data:
             child = self.household.children.get(pk=data["child"])
-            if not services.tax_certificate_eligible(child, data["year"]):
+            if not selectors.tax_certificate_eligible(child, data["year"]):
                 self.add_error(
                     "child",
                     _("%(name)s was 6 or older on 1 January %(year)s: no tax certificate.")

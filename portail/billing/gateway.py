@@ -18,6 +18,8 @@ import eopayment
 from django.conf import settings
 from django.urls import reverse
 
+from portail.billing.models import Payment
+
 SIMULATOR = "simulator"
 SIGNATURE = "signature"
 STATUS_QUERY = "status query"
@@ -182,8 +184,6 @@ def status(payment):
 
 
 def status_of(response) -> str:
-    from portail.billing.models import Payment
-
     if response.result in (eopayment.PAID, eopayment.ACCEPTED):
         return Payment.Status.PAID
     if response.result in (eopayment.CANCELLED, eopayment.EXPIRED):

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portail.agenda.models import Activity
+from portail.accounts.models import User
+from portail.agenda.models import Activity, Booking
 from portail.agenda.selectors import BillableItem
-from portail.backoffice.seeding import analyze, copy_rows, max_id, reset_sequences
 from portail.billing.models import (
     CashReceipt,
     DocumentCounter,
@@ -29,6 +29,7 @@ from portail.billing.models import (
 )
 from portail.billing.services import _consumption_amount, _consumption_labeler, move_balances
 from portail.core.money import ZERO
+from portail.core.seeding import analyze, copy_rows, max_id, reset_sequences
 from portail.families.models import Child, Household
 
 ENTRY_FIELDS = [
@@ -232,8 +233,6 @@ def seed(town, families: int):
         crossed_on=negative,
     )
     reset_sequences(LedgerEntry, PrepaidAccount, CashReceipt)
-    from portail.accounts.models import User
-    from portail.agenda.models import Booking
 
     analyze(User, Household, Child, Booking, LedgerEntry, PrepaidAccount, Payment, CashReceipt)
     town.step(

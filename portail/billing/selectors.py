@@ -13,6 +13,7 @@ from portail.billing.models import CashReceipt, LedgerEntry, Payment, PrepaidAcc
 from portail.core import clock
 from portail.core.money import ZERO, to_money
 from portail.families.models import Child, Household
+from portail.families.selectors import search_households
 
 Source = LedgerEntry.Source
 
@@ -338,9 +339,12 @@ def tax_certificate_years(household: Household) -> list[int]:
     return [day.year for day in days]
 
 
-def tax_certificate_choices(household: Household, year: int) -> list[dict]:
-    from portail.billing.services import tax_certificate_eligible
+def tax_certificate_eligible(child: Child, year: int) -> bool:
+    """Under 6 on 1 January of the year: born on or after 1 January of year - 6."""
+    return child.birth_date >= datetime.date(year - 6, 1, 1)
 
+
+def tax_certificate_choices(household: Household, year: int) -> list[dict]:
     return [
         {"child": child, "eligible": tax_certificate_eligible(child, year)}
         for child in household.children.all()
@@ -617,3 +621,41 @@ def balances_between(date_from: datetime.date, date_to: datetime.date):
         )
         .order_by("household__name", "household_id")
     )
+
+
+def search_balances(query: str, limit: int = 50) -> list[tuple]:
+    """The agents' household search (`families.selectors.search_households`), each household
+    with its balance (0 without an account), for at most `limit` households."""
+    households = list(search_households(query)[:limit])
+    balances = dict(
+        PrepaidAccount.objects.filter(household__in=households).values_list(
+            "household_id", "balance"
+        )
+    )
+    return [(h, balances.get(h.pk, 0)) for h in households]
+
+
+def negative_accounts():
+    """The accounts below zero, the most negative first (the caller slices)."""
+    return (
+        PrepaidAccount.objects.filter(balance__lt=0).select_related("household").order_by("balance")
+    )
+
+
+def ledger_entries_for_export(kind: str, start, end):
+    """The entries of the accounting export (`kind` "payments" or consumption) of a period,
+    with what the CSV shows, in the order of the ledger."""
+    S = LedgerEntry.Source
+    entries = LedgerEntry.objects.filter(date__gte=start, date__lte=end).select_related(
+        "account__household", "author", "child", "activity", "receipt", "payment", "reverses"
+    )
+    if kind == "payments":
+        entries = entries.filter(
+            Q(source__in=LedgerEntry.CREDIT_SOURCES)
+            | Q(source=S.REVERSAL, reverses__source__in=LedgerEntry.CREDIT_SOURCES)
+        )
+    else:
+        entries = entries.filter(
+            Q(source=S.CONSUMPTION) | Q(source=S.REVERSAL, reverses__source=S.CONSUMPTION)
+        )
+    return entries.order_by("date", "pk")

@@ -7,7 +7,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -26,10 +26,13 @@ from portail.billing.models import (
     TaxCertificate,
     author_display_name,
 )
-from portail.core import audit, clock
+from portail.billing.selectors import tax_certificate_eligible, tax_certificate_figures
+from portail.core import audit, clock, counters
 from portail.core.models import TownSettings
 from portail.core.money import ZERO, format_eur, to_money
 from portail.families.models import Child, Household
+from portail.families.services import record_balance_changes
+from portail.messaging.services import notify_household
 
 logger = logging.getLogger(__name__)
 Source = LedgerEntry.Source
@@ -86,8 +89,9 @@ def post_entry(household: Household, amount, label: str, source: str, **fields) 
 
 
 def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500) -> set[int]:
-    """THE one writer of `PrepaidAccount.balance`, `Household.negative_balance_since` and
-    `Household.has_credit`.
+    """THE one writer of `PrepaidAccount.balance`, and the only caller of
+    `families.services.record_balance_changes` (`Household.negative_balance_since` and
+    `Household.has_credit`).
 
     `deltas` maps accounts, read under `select_for_update` in the caller's transaction, to the
     sum of the entries the caller has just inserted for them. Each account's balance moves by
@@ -111,20 +115,7 @@ def move_balances(deltas: dict, crossed_on: dict | None = None, chunk: int = 500
             credit[account.balance > ZERO].append(account.household_id)
     for start in range(0, len(moved), chunk):
         PrepaidAccount.objects.bulk_update(moved[start : start + chunk], ["balance"])
-    for day, ids in below.items():
-        for start in range(0, len(ids), chunk):
-            Household.objects.filter(pk__in=ids[start : start + chunk]).update(
-                negative_balance_since=day
-            )
-    for start in range(0, len(back), chunk):
-        Household.objects.filter(pk__in=back[start : start + chunk]).update(
-            negative_balance_since=None
-        )
-    for has_credit, ids in credit.items():  # credit before booking (families.services)
-        for start in range(0, len(ids), chunk):
-            Household.objects.filter(pk__in=ids[start : start + chunk]).update(
-                has_credit=has_credit
-            )
+    record_balance_changes(below, back, credit, chunk)
     return {h for ids in below.values() for h in ids}
 
 
@@ -163,8 +154,6 @@ def post_opening_balances(balances: dict, label: str, author=None, chunk: int = 
 
 
 def _notify_negative(household, balance, entry) -> None:
-    from portail.messaging.services import notify_household
-
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Your prepaid account is negative")
         body = _(
@@ -239,15 +228,7 @@ def record_refund(household: Household, amount, reason: str, author) -> LedgerEn
 
 def next_number(kind: str, year: int) -> int:
     """The next gap-free number of (kind, year); the caller's transaction holds the lock."""
-    try:
-        with transaction.atomic():
-            DocumentCounter.objects.get_or_create(kind=kind, year=year)
-    except IntegrityError:
-        pass  # created concurrently: fine, lock it below
-    counter = DocumentCounter.objects.select_for_update().get(kind=kind, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    return counters.next_number(DocumentCounter, kind=kind, year=year)
 
 
 def payer_of(household: Household) -> tuple[str, str]:
@@ -394,7 +375,7 @@ def apply_bank_response(payment_id, raw: str, channel: str) -> Payment:
         except Exception as exc:  # unreadable, or the bank unreachable: kept, changes nothing
             logger.warning("unreadable bank response for %s: %s", payment_id, exc)
             response = None
-    return _apply(payment_id, response, raw, channel)
+    return _apply_bank_response(payment_id, response, raw, channel)
 
 
 def query_status(payment: Payment) -> Payment:
@@ -410,11 +391,11 @@ def query_status(payment: Payment) -> Payment:
         return payment
     if response is None:
         return payment
-    return _apply(payment.pk, response, "", BankResponse.Channel.STATUS)
+    return _apply_bank_response(payment.pk, response, "", BankResponse.Channel.STATUS)
 
 
 @transaction.atomic
-def _apply(payment_id, response, raw: str, channel: str) -> Payment:
+def _apply_bank_response(payment_id, response, raw: str, channel: str) -> Payment:
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     record = BankResponse.objects.create(
         payment=payment,
@@ -665,11 +646,6 @@ def _bill_batch(day, chunk, activities, children, quotients, label, prices) -> i
 # --- tax certificate -------------------------------------------------------------------------
 
 
-def tax_certificate_eligible(child: Child, year: int) -> bool:
-    """Under 6 on 1 January of the year: born on or after 1 January of year - 6."""
-    return child.birth_date >= datetime.date(year - 6, 1, 1)
-
-
 def tax_certificate_year_over(year: int) -> bool:
     """A certificate covers a civil year already over (asked from 1 January of the next)."""
     return year < clock.today().year
@@ -680,8 +656,6 @@ def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxC
     """The child's certificate of amounts actually paid in a civil year (docs/billing.md):
     the last one when its figures are unchanged, else a new number that `replaces` it.
     None when nothing eligible was paid: no certificate, no number used."""
-    from portail.billing.selectors import tax_certificate_figures
-
     if child.household_id != household.pk:
         raise BillingError(_("Unknown child."))
     if not tax_certificate_year_over(year):

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portail.backoffice.permissions import agent_required
 from portail.core import clock
+from portail.core.permissions import agent_required
 from portail.documents import selectors, services
 from portail.documents.forms import ClaimForm, InvalidateForm, SearchForm, ValidateForm
 from portail.documents.models import DocumentType, SupportingDocument
 from portail.documents.views import file_response
 from portail.families.models import Household
+from portail.families.selectors import search_households
 
 
 @agent_required
@@ -22,7 +23,7 @@ def home(request):
     search = SearchForm(request.GET or None)
     households = []
     if search.is_valid():
-        households = selectors.search_households(search.cleaned_data["q"])
+        households = search_households(search.cleaned_data["q"])[:30]
     return render(
         request,
         "documents/agent/home.html",
@@ -142,14 +143,10 @@ def household(request, pk, claim_form=None, claim_key=None, status=200):
 def claim(request, pk, type_pk, subject):
     household_obj = get_object_or_404(Household, pk=pk)
     document_type = get_object_or_404(DocumentType, pk=type_pk)
-    adult = child = None
-    kind, _sep, subject_pk = subject.partition("-")
-    if kind == "adult" and subject_pk.isdigit():
-        adult = get_object_or_404(household_obj.adults, pk=subject_pk)
-    elif kind == "child" and subject_pk.isdigit():
-        child = get_object_or_404(household_obj.children, pk=subject_pk)
-    elif subject != "household":
-        raise Http404
+    try:
+        adult, child = selectors.subject_from_key(household_obj, subject)
+    except selectors.UnknownSubject as exc:
+        raise Http404 from exc
     prefix = claim_prefix(document_type.pk, subject)
     form = ClaimForm(request.POST, prefix=prefix)
     if form.is_valid():

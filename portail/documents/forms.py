@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portail.core import clock
 from portail.core.forms import BoundedDateField
+from portail.documents.services import upload_document
 from portail.documents.uploads import EXTENSIONS, check_upload, human_size, max_bytes
 
 
@@ -107,8 +108,6 @@ class RequirementUploadsForm(forms.Form):
             self.requirements[name] = req
 
     def save(self, *, user) -> list:
-        from portail.documents.services import upload_document
-
         documents = []
         for name, req in self.requirements.items():
             upload = self.cleaned_data.get(name)

@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -68,6 +67,29 @@ class Requirement:
     def upload_url(self, next=None) -> str:
         url = reverse("documents:upload", args=[self.document_type.pk, self.subject_key])
         return f"{url}?{urlencode({'next': next})}" if next else url
+
+
+class UnknownSubject(LookupError):
+    """A subject key naming no adult or child of the household (the views answer 404)."""
+
+
+def subject_from_key(household: Household, key: str) -> tuple[Adult | None, Child | None]:
+    """The (adult, child) named by a `Requirement.subject_key` (« household », « adult-<id> »,
+    « child-<id> »), within the household; UnknownSubject otherwise."""
+    kind, _sep, pk = key.partition("-")
+    if kind == "adult" and pk.isdigit():
+        adult = household.adults.filter(pk=int(pk)).first()
+        if adult is None:
+            raise UnknownSubject(key)
+        return adult, None
+    if kind == "child" and pk.isdigit():
+        child = household.children.filter(pk=int(pk)).first()
+        if child is None:
+            raise UnknownSubject(key)
+        return None, child
+    if key != "household":
+        raise UnknownSubject(key)
+    return None, None
 
 
 def document_state(document: SupportingDocument, today: datetime.date) -> str:
@@ -160,17 +182,6 @@ def pending_queue():
         .select_related("household", "document_type", "adult", "child")
         .order_by("uploaded_at", "pk")
     )
-
-
-def search_households(query: str):
-    query = (query or "").strip()
-    if not query:
-        return Household.objects.none()
-    return Household.objects.filter(
-        Q(name__icontains=query)
-        | Q(adults__last_name__icontains=query)
-        | Q(children__first_name__icontains=query)
-    ).distinct()[:30]
 
 
 def history_of(household: Household):

@@ -45,16 +45,12 @@ def _requirement(request, type_pk: int, subject: str):
     """The requirement named in the URL, within the signed-in parent's household (else 404)."""
     household = request.household
     document_type = get_object_or_404(DocumentType, pk=type_pk, active=True)
-    adult = child = None
-    kind, _sep, pk = subject.partition("-")
-    if kind == "adult" and pk.isdigit():
-        adult = get_for_household(household.adults, household, int(pk))
-    elif kind == "child" and pk.isdigit():
-        child = get_for_household(household.children, household, int(pk))
-    elif subject != "household":
-        raise Http404
-    expected = {"household": Subject.HOUSEHOLD, "adult": Subject.ADULT, "child": Subject.CHILD}
-    if expected[kind] != document_type.subject:
+    try:
+        adult, child = selectors.subject_from_key(household, subject)
+    except selectors.UnknownSubject as exc:
+        raise Http404 from exc
+    expected = Subject.ADULT if adult else Subject.CHILD if child else Subject.HOUSEHOLD
+    if expected != document_type.subject:
         raise Http404
     return selectors.requirement(household, document_type, adult=adult, child=child)
 

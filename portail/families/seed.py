@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from portail.accounts.models import User
-from portail.backoffice.seeding import copy_rows, max_id, reset_sequences
+from portail.core.seeding import copy_rows, max_id, reset_sequences
 from portail.families.models import Adult, Child, Household, School
 
 FIRST = [

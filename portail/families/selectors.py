@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from portail.families.models import Child, Household, School
 
 
@@ -33,3 +35,21 @@ def school_by_id(pk):
 
 def schools():
     return School.objects.order_by("name", "pk")
+
+
+def household_ids_of(user) -> list[int]:
+    """The households where the user is an adult."""
+    return list(Household.objects.filter(adults__user=user).values_list("pk", flat=True))
+
+
+def search_households(query: str):
+    """The agents' household search: family name, an adult's last name or a child's first
+    name containing `query` (none for an empty query). The caller slices."""
+    query = (query or "").strip()
+    if not query:
+        return Household.objects.none()
+    return Household.objects.filter(
+        Q(name__icontains=query)
+        | Q(adults__last_name__icontains=query)
+        | Q(children__first_name__icontains=query)
+    ).distinct()

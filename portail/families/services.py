@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from portail.core import clock
 from portail.core.audit import record
 from portail.core.models import TownSettings
-from portail.families.models import Adult, Child, Contact, Household
+from portail.families.models import Adult, AuthorizedPickup, Child, Contact, Household
 
 
 def booking_block_reason(household: Household, today: datetime.date | None = None) -> str | None:
@@ -42,6 +43,28 @@ def booking_block_reason(household: Household, today: datetime.date | None = Non
 # --- profile (« Mon profil ») ---
 
 PROFILE_HOUSEHOLD_FIELDS = ("address_line1", "address_line2", "postcode", "city")
+
+
+def record_balance_changes(
+    below: dict[datetime.date, list[int]], back: list[int], credit: dict[bool, list[int]], chunk=500
+) -> None:
+    """Mirror billing's balance moves on the households (called by `billing.services.
+    move_balances` only, in its transaction): `below` {day: ids} went negative that day, `back`
+    ids are at zero or more again, `credit` {has_credit: ids}. A few statements per chunk."""
+    for day, ids in below.items():
+        for start in range(0, len(ids), chunk):
+            Household.objects.filter(pk__in=ids[start : start + chunk]).update(
+                negative_balance_since=day
+            )
+    for start in range(0, len(back), chunk):
+        Household.objects.filter(pk__in=back[start : start + chunk]).update(
+            negative_balance_since=None
+        )
+    for has_credit, ids in credit.items():  # credit before booking (families.services)
+        for start in range(0, len(ids), chunk):
+            Household.objects.filter(pk__in=ids[start : start + chunk]).update(
+                has_credit=has_credit
+            )
 
 
 @transaction.atomic
@@ -153,8 +176,6 @@ def set_authorized_pickups(child, persons: list[dict]):
     Each person: first_name, last_name, relationship, phone."""
     from django.db import transaction
 
-    from portail.families.models import AuthorizedPickup, Child
-
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         child.authorized_pickups.all().delete()
@@ -177,8 +198,6 @@ def enrol_child(
     """Enrol a child at a school and class level (closing « Inscription scolaire »): the existing
     child of the household, or a new one created from the given names and birth date."""
     from django.db import transaction
-
-    from portail.families.models import Child
 
     with transaction.atomic():
         if child is None:
@@ -293,3 +312,25 @@ def link_account(adult: Adult, user) -> Adult:
     adult.user = user
     adult.save(update_fields=["user"])
     return adult
+
+
+def forget_account(user) -> Household | None:
+    """A closed account: its adults stay as names on the household's records but lose the link
+    and their contact data. Returns the household the account held (or None)."""
+    household = Household.objects.filter(adults__user=user).first()
+    Adult.objects.filter(user=user).update(user=None, email="", phone="")
+    return household
+
+
+def delete_households_without_account(household_ids) -> list[Household]:
+    """Delete those households that no account holds any more; returns those kept because they
+    have money history (PROTECTed by the ledger)."""
+    kept = []
+    for household in Household.objects.filter(pk__in=household_ids):
+        if not household.adults.exclude(user=None).exists():
+            try:
+                with transaction.atomic():
+                    household.delete()
+            except ProtectedError:
+                kept.append(household)
+    return kept

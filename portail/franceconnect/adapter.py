@@ -6,14 +6,13 @@ import logging
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
 from portail.accounts.adapter import AccountAdapter
+from portail.core.models import TownSettings
 from portail.franceconnect import views
 
 logger = logging.getLogger(__name__)
 
 
 def franceconnect_enabled() -> bool:
-    from portail.core.models import TownSettings
-
     return TownSettings.current().franceconnect_enabled
 
 

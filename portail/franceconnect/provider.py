@@ -20,9 +20,8 @@ from portail.franceconnect.views import FranceConnectOAuth2Adapter
 # written to, the birth date to tell namesakes apart at the town hall.
 SCOPES = ["openid", "given_name", "family_name", "birthdate", "email"]
 # « eidas1 » is FranceConnect's (only) level for public services like ours; a higher level
-# answered by the provider is accepted too.
+# answered by the provider is accepted too (`views.ACCEPTED_ACR`).
 ACR_VALUES = "eidas1"
-ACCEPTED_ACR = {"eidas1", "eidas2", "eidas3"}
 
 
 class FranceConnectAccount(OpenIDConnectProviderAccount):

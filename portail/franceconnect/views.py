@@ -36,6 +36,9 @@ LOGOUT_STATE_SESSION_KEY = "franceconnect_logout_state"
 # FranceConnect v2 signs with ES256 or RS256; never « none » nor a shared-secret HMAC.
 SIGNING_ALGORITHMS = {"RS256", "ES256"}
 
+# The eIDAS levels accepted in an ID token: the one asked (`provider.ACR_VALUES`) or higher.
+ACCEPTED_ACR = {"eidas1", "eidas2", "eidas3"}
+
 
 class FranceConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     # Set by the callback view: allauth's state for this attempt (holds our nonce).
@@ -81,8 +84,6 @@ class FranceConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
         return claims
 
     def complete_login(self, request, app, token, **kwargs):
-        from portail.franceconnect.provider import ACCEPTED_ACR
-
         raw_id_token = kwargs["response"].get("id_token")
         if not raw_id_token:
             raise OAuth2Error("FranceConnect gave no ID token")

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portail.backoffice.permissions import admin_required, agent_required
+from portail.core.permissions import admin_required, agent_required
 from portail.core.spreadsheet import cell, csv_response
 from portail.imports import forms, selectors, services
 from portail.imports.models import ImportRun, Invitation, SourceMapping

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from portail.imports.services import load_mapping_file
+
 SAMPLES = Path(settings.BASE_DIR) / "docs" / "import"
 
 
 def load(stdout):
-    from portail.imports.services import load_mapping_file
-
     for name in ("arpege", "technocarte"):
         path = SAMPLES / f"{name}.json"
         if path.exists():

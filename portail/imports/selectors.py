@@ -6,14 +6,17 @@ from portail.families.models import Adult
 from portail.imports.models import ExternalRef, ImportRun, Invitation
 
 
+def progress_key(run_id: int) -> str:
+    """The cache key of a running import's progress (written by the worker)."""
+    return f"imports:progress:{run_id}"
+
+
 def recent_runs(limit: int = 20):
     return ImportRun.objects.select_related("mapping", "created_by")[:limit]
 
 
 def progress(run: ImportRun) -> int:
     """Lines done, from the worker's cache while its transaction is open."""
-    from portail.imports.services import progress_key
-
     if run.in_progress:
         return max(run.done, cache.get(progress_key(run.pk)) or 0)
     return run.done

@@ -17,11 +17,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portail.accounts.services import create_invited_account
 from portail.agenda import services as agenda_services
 from portail.agenda.models import Activity
 from portail.billing import services as billing_services
 from portail.billing.models import LedgerEntry
 from portail.core import audit, clock, tokens
+from portail.core.models import TownSettings
 from portail.core.money import format_eur
 from portail.families import services as family_services
 from portail.families.models import Adult, Child, Household, School
@@ -33,6 +35,7 @@ from portail.imports.models import (
     Invitation,
     SourceMapping,
 )
+from portail.imports.selectors import progress_key
 from portail.messaging.services import send_emails
 
 logger = logging.getLogger(__name__)
@@ -96,13 +99,9 @@ def confirm_run(run: ImportRun, actor) -> ImportRun:
 
 
 def _enqueue(run: ImportRun, confirm: bool) -> None:
-    from portail.imports.tasks import run_import
+    from portail.imports.tasks import run_import  # the task calls execute() here: a circle
 
     transaction.on_commit(lambda: run_import.enqueue(run.pk, confirm))
-
-
-def progress_key(run_id: int) -> str:
-    return f"imports:progress:{run_id}"
 
 
 def _progress(run: ImportRun, done: int) -> None:
@@ -609,8 +608,6 @@ def _invitation_mails(invitations: list[tuple[Adult, str, str, object]]) -> list
     template and the town are read once for thousands of mails."""
     from django.template.loader import get_template
 
-    from portail.core.models import TownSettings
-
     with translation.override(settings.LANGUAGE_CODE):
         template = get_template("imports/invitation_mail.txt")
         town = TownSettings.current()
@@ -685,8 +682,6 @@ def invitation_for_token(token: str) -> Invitation | None:
 @transaction.atomic
 def accept_invitation(invitation: Invitation, username: str, password: str):
     """The invited adult's account, linked to their imported household."""
-    from portail.accounts.services import create_invited_account
-
     invitation = (
         Invitation.objects.select_for_update().select_related("adult").get(pk=invitation.pk)
     )

@@ -7,10 +7,14 @@ from portail.pages.models import ContactMessage
 
 
 @transaction.atomic
-def submit_contact(form) -> ContactMessage:
+def submit_contact(
+    *, name: str, email: str, phone: str, subject: str, body: str
+) -> ContactMessage:  # fmt: skip
     """Store the message and forward it to the service's mailbox. The mail's subject is ours:
     nothing typed by the sender goes into a header."""
-    message = form.save()
+    message = ContactMessage.objects.create(
+        name=name, email=email, phone=phone, subject=subject, body=body
+    )
     town = TownSettings.current()
     send_email(
         town.email,

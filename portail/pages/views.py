@@ -14,7 +14,8 @@ def contact(request):
             return ratelimit.too_many_requests(request)
         if form.is_valid() and form.within_limits():
             if not form.cleaned_data.get("website"):
-                services.submit_contact(form)
+                data = form.cleaned_data
+                services.submit_contact(**{f: data[f] for f in ContactForm.Meta.fields})
             messages.success(request, _("Your message has been sent to the service. Thank you."))
             return redirect("pages:contact")
     return render(request, "pages/contact.html", {"form": form})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portail.backoffice.permissions import agent_required
+from portail.core.permissions import agent_required
 from portail.procedures import rules, selectors, services
 from portail.procedures.forms import AgentActionForm, QueueFilterForm
 from portail.procedures.models import Role, ServiceRequest, Status

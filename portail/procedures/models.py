@@ -67,7 +67,7 @@ class ServiceRequest(models.Model):
 
     @property
     def procedure(self):
-        from portail.procedures.kinds import get_procedure
+        from portail.procedures.kinds import get_procedure  # the kinds' forms load models
 
         return get_procedure(self.kind)
 

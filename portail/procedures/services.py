@@ -13,9 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from portail.core import audit, clock
+from portail.core import audit, clock, counters
 from portail.messaging.services import notify_household, send_email
 from portail.procedures import rules
+from portail.procedures.kinds import get_procedure
 from portail.procedures.models import (
     PendingConfirmation,
     ReferenceCounter,
@@ -39,11 +40,7 @@ def _lock(service_request: ServiceRequest) -> ServiceRequest:
 
 
 def _next_reference(day: datetime.date) -> str:
-    counter, _created = ReferenceCounter.objects.get_or_create(year=day.year)
-    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"D-{day.year}-{counter.last:06d}"
+    return f"D-{day.year}-{counters.next_number(ReferenceCounter, year=day.year):06d}"
 
 
 # --- the parent's side ---
@@ -214,7 +211,6 @@ def confirm(token: str) -> ServiceRequest | None:
     pending = PendingConfirmation.objects.select_for_update().filter(pk=pending.pk).first()
     if pending is None:
         return None
-    from portail.procedures.kinds import get_procedure
 
     sr = file_public_request(
         get_procedure(pending.kind), pending.data, pending.contact_name, pending.contact_email

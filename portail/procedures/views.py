@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from portail.core import ratelimit
 from portail.core.confirm import confirmation_page
 from portail.core.converters import parse_id
+from portail.families.models import Child
 from portail.families.scoping import household_required
 from portail.procedures import selectors, services
 from portail.procedures.kinds import all_procedures, get_procedure
 from portail.procedures.models import Status
+from portail.procedures.step_views import STEP_VIEWS
 
 
 def catalogue(request):
@@ -153,9 +155,9 @@ def step(request, pk, index):
     procedure = sr.procedure
     if not 0 <= index < len(procedure.steps):
         raise Http404
-    custom = procedure.handle_step(request, sr, index)
-    if custom is not None:
-        return custom
+    custom_view = STEP_VIEWS.get((procedure.slug, index))
+    if custom_view is not None:
+        return custom_view(request, sr, procedure, index)
     step = procedure.steps[index]
     store = sr.draft_data
     form = step.form_class(
@@ -269,8 +271,6 @@ def edit(request, pk):
 @household_required
 def child_info(request):
     """The chosen child's school and level (htmx fragment of the absence form)."""
-    from portail.families.models import Child
-
     pk = parse_id(request.GET.get("child"))
     child = (
         Child.objects.select_related("school").filter(household=request.household, pk=pk).first()

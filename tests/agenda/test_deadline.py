@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portail.agenda import deadline
+from portail.agenda.days import Calendar
 from portail.agenda.models import Activity
-from portail.agenda.services import Calendar
 from portail.core import clock
 
 dates = st.dates(min_value=datetime.date(2024, 1, 1), max_value=datetime.date(2030, 12, 31))

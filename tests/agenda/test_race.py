@@ -9,6 +9,7 @@ from django.db import connection
 from portail.agenda import services
 from portail.agenda.models import Activity, Booking
 from tests.agenda.factories import make_activities
+from tests.conftest import race
 from tests.factories import make_parent
 
 MONDAY = datetime.date(2026, 11, 30)
@@ -17,36 +18,20 @@ MONDAY = datetime.date(2026, 11, 30)
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_last_place_goes_to_exactly_one_parent(frozen):
-    if connection.vendor != "postgresql":
-        pytest.skip("select_for_update needs PostgreSQL")
     first_user, _h1, first = make_parent(credit_amount="50")
     second_user, _h2, second = make_parent(credit_amount="50", school=first.school)
     lunch = make_activities(first.school)[Activity.Kind.LUNCH]
     lunch.capacity = 1
     lunch.save()
 
-    barrier = threading.Barrier(2)
-    outcomes = {}
-
-    def race(user, child):
-        try:
-            barrier.wait()
-            outcomes[child.pk] = services.save_day(child, MONDAY, [Activity.Kind.LUNCH], user)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=race, args=(first_user, first)),
-        threading.Thread(target=race, args=(second_user, second)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        lambda: services.save_day(first, MONDAY, [Activity.Kind.LUNCH], first_user),
+        lambda: services.save_day(second, MONDAY, [Activity.Kind.LUNCH], second_user),
+    )
 
     assert Booking.objects.filter(activity=lunch, date=MONDAY, status="booked").count() == 1
-    booked = [o for o in outcomes.values() if o.booked]
-    full = [o for o in outcomes.values() if [c.reason for c in o.skipped] == ["full"]]
+    booked = [o for o in outcomes if o.booked]
+    full = [o for o in outcomes if [c.reason for c in o.skipped] == ["full"]]
     assert len(booked) == 1 and len(full) == 1
 
 
@@ -61,8 +46,6 @@ def test_booking_waits_for_a_debit_in_progress_and_sees_no_credit(frozen):
 
     from portail.billing.services import post_entry
 
-    if connection.vendor != "postgresql":
-        pytest.skip("select_for_update needs PostgreSQL")
     user, household, child = make_parent(credit_amount="4.10")
     make_activities(child.school)
     debited = threading.Event()

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portail.agenda import services
+from portail.agenda.days import plan_days
 from portail.agenda.models import Activity, Attendance, Booking, Closure
 from portail.agenda.selectors import billable_items
 from portail.agenda.services import Skip
@@ -153,7 +154,7 @@ def test_bulk_create_then_delete_with_reasons(frozen, family):
     nowhere = ChildFactory(household=household, school=None)
     Closure.objects.create(date=datetime.date(2026, 12, 8), reason="Formation", source="agent")
     book(child, activities[LUNCH], datetime.date(2026, 12, 1))
-    days = services.plan_days(FRIDAY, datetime.date(2026, 12, 11), "0134")
+    days = plan_days(FRIDAY, datetime.date(2026, 12, 11), "0134")
     assert days[0] == FRIDAY and len(days) == 9
 
     outcome = services.bulk_change([child, sibling, nowhere], [LUNCH], days, "book", user)
@@ -179,7 +180,7 @@ def test_bulk_school_year_books_everything_in_few_queries(family):
     user, household, child, activities = family
     children = [child] + [ChildFactory(household=household, school=child.school) for _ in range(2)]
     services.sync_holiday_closures(2026, "Zone A")
-    days = services.plan_days(datetime.date(2026, 9, 1), datetime.date(2027, 7, 4), "01234")
+    days = plan_days(datetime.date(2026, 9, 1), datetime.date(2027, 7, 4), "01234")
     kinds = [k for k, _label in Activity.Kind.choices]
     august = datetime.datetime(2026, 8, 20, 10, 0)
     with CaptureQueriesContext(connection) as queries, time_machine.travel(august, tick=False):

@@ -26,7 +26,7 @@ def test_demo_parent_has_a_history_and_a_tax_certificate_for_hugo():
     martin.refresh_from_db()
     assert martin.has_credit and booking_block_reason(martin) is None
     hugo, lea = martin.children.get(first_name="Hugo"), martin.children.get(first_name="Léa")
-    assert services.tax_certificate_eligible(hugo, 2026)
-    assert not services.tax_certificate_eligible(lea, 2026)
+    assert selectors.tax_certificate_eligible(hugo, 2026)
+    assert not selectors.tax_certificate_eligible(lea, 2026)
     with time_machine.travel(datetime.datetime(2027, 1, 4, 12), tick=False):
         assert services.issue_tax_certificate(martin, hugo, 2026).amount > 0

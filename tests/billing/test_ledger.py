@@ -159,20 +159,23 @@ def test_latest_entries_show_the_same_balances_as_the_full_history(parent, cashi
 
 
 def test_one_function_writes_the_stored_balances():
-    """`services.move_balances` is the only code writing `PrepaidAccount.balance` or
+    """`services.move_balances` is the only code writing `PrepaidAccount.balance`, and the only
+    caller of `families.services.record_balance_changes`, the only code writing
     `Household.negative_balance_since` (post_entry, the consumption run and the seed call it)."""
     import inspect
     import pathlib
     import re
 
     from portail.billing import services as billing_services
+    from portail.families import services as families_services
 
     writes = re.compile(
         r"\.balance\s*[+-]?=[^=]|update_fields=[^)]*[\"']balance[\"']"
         r"|bulk_update\(.*[\"']balance[\"']|\.update\([^)]*\bbalance\s*="
         r"|negative_balance_since\s*=[^=](?!\s*models\.)"
     )
-    allowed = inspect.getsource(billing_services.move_balances)
+    allowed = inspect.getsource(billing_services.move_balances).splitlines()
+    mirror = inspect.getsource(families_services.record_balance_changes).splitlines()
     root = pathlib.Path(billing_services.__file__).parents[1]
     offending = [
         f"{path.relative_to(root)}: {line.strip()}"
@@ -180,8 +183,15 @@ def test_one_function_writes_the_stored_balances():
         if "migrations" not in path.parts
         for line in path.read_text().splitlines()
         if writes.search(line)
-        and line not in allowed.splitlines()
+        and line not in allowed + mirror
         # post_entry mirrors the new state on the caller's instance, not in the database
         and not line.strip().startswith("household.negative_balance_since =")
     ]
     assert offending == []
+    callers = [
+        f"{path.relative_to(root)}: {line.strip()}"
+        for path in root.rglob("*.py")
+        for line in path.read_text().splitlines()
+        if "record_balance_changes(" in line and not line.startswith("def ")
+    ]
+    assert callers == ["billing/services.py: record_balance_changes(below, back, credit, chunk)"]

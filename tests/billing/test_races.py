@@ -1,42 +1,22 @@
 """Races need PostgreSQL (`select_for_update` does nothing on SQLite)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from portail.billing import selectors, services
 from portail.billing.models import CashReceipt, LedgerEntry, Payment
+from tests.conftest import race
 from tests.factories import CashierFactory, make_parent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
-
-
 def run_concurrently(target, count):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            target(i)
-        except Exception as exc:  # collected and reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    """`count` calls of target(i) at once; none may fail."""
+    errors = [
+        r for r in race(*[lambda i=i: target(i) for i in range(count)]) if isinstance(r, Exception)
+    ]
     assert not errors, errors
 
 

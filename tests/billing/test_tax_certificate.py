@@ -367,8 +367,8 @@ def test_a_child_6_or_older_on_1_january_is_refused(client, hugo):
         response = client.post(PAGE, {"year": 2025, "child": lea.pk})
     assert response.status_code == 400 and "6 ans ou plus" in response.content.decode()
     # Born in N-6 is still under 6 for the tax form of N; born in N-7 is not.
-    assert services.tax_certificate_eligible(ChildFactory.build(birth_date=D(2020, 1, 1)), 2026)
-    assert not services.tax_certificate_eligible(
+    assert selectors.tax_certificate_eligible(ChildFactory.build(birth_date=D(2020, 1, 1)), 2026)
+    assert not selectors.tax_certificate_eligible(
         ChildFactory.build(birth_date=D(2019, 12, 31)), 2026
     )
 

@@ -3,7 +3,6 @@
 import dataclasses
 import datetime
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from portail.core import jobs, services
 from portail.core.clock import PARIS
 from portail.core.models import JobRun
 from portail.core.systemd import units
+from tests.conftest import race
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy" / "systemd"
@@ -244,29 +244,10 @@ def test_old_runs_are_purged(settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_schedulers_run_a_slot_once():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
     job = jobs.get("send_emails")
     slot = paris(2026, 12, 1, 10, 5)
-    barrier = threading.Barrier(8)
-    results = []
-
-    def scheduler():
-        from django.db import connection as own
-
-        try:
-            barrier.wait()
-            results.append(services.run_job(job, slot=slot, trigger="race"))
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=scheduler) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(*[lambda: services.run_job(job, slot=slot, trigger="race")] * 8)
+    assert not [r for r in results if isinstance(r, Exception)]
     ran = [run for run in results if run is not None]
     assert len(results) == 8 and len(ran) == 1
     assert JobRun.objects.filter(job="send_emails", slot=slot).count() == 1
@@ -281,8 +262,6 @@ def test_two_scheduler_processes_share_the_slots():
 
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...)")
     db = connection.settings_dict
     env = {
         **os.environ,

@@ -195,7 +195,7 @@ def test_a_run_in_progress_shows_its_progress_bar(client, admin_user, arpege):
     from django.core.files.base import ContentFile
 
     from portail.imports.models import ImportRun
-    from portail.imports.services import progress_key
+    from portail.imports.selectors import progress_key
 
     run = ImportRun(mapping=arpege, kind="households", file_name="f.csv", total=200)
     run.file.save("f.csv", ContentFile(b"x"), save=False)

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from portail.messaging import services
+from portail.messaging import delivery, services
 from portail.messaging.models import Message, OutboundEmail
 from tests.factories import UserFactory
 
@@ -51,7 +51,7 @@ def test_failing_mail_server_delays_without_losing(settings, mailbox):
     assert email.status == OutboundEmail.Status.SENT
     assert len(mailbox.to("parent@example.test")) == 1
     assert services.retry_due() == 0
-    assert services.deliver(email.pk) == "skipped"  # never twice
+    assert delivery.deliver(email.pk) == "skipped"  # never twice
     assert len(mailbox) == 1
 
 
@@ -65,6 +65,6 @@ def test_same_change_is_mailed_once(django_capture_on_commit_callbacks):
 
 
 def test_backoff_grows_and_is_bounded():
-    assert services.backoff(1) == datetime.timedelta(minutes=1)
-    assert services.backoff(4) == datetime.timedelta(minutes=8)
-    assert services.backoff(30) == datetime.timedelta(hours=6)
+    assert delivery.backoff(1) == datetime.timedelta(minutes=1)
+    assert delivery.backoff(4) == datetime.timedelta(minutes=8)
+    assert delivery.backoff(30) == datetime.timedelta(hours=6)

@@ -331,3 +331,10 @@ def test_a_second_click_on_register_changes_nothing(parent, activities, illness)
     services.submit(sr, parent[0])
     assert sr.history.count() == 2  # created as draft, submitted once
     assert OutboundEmail.objects.count() == 1
+
+
+def test_an_unknown_procedure_is_a_404_page(client, parent):
+    """The catalogue raises its own error (`UnknownProcedure`); the web answers 404."""
+    user, _household, _child = parent
+    client.force_login(user)
+    assert client.get("/demarches/nexiste-pas/").status_code == 404

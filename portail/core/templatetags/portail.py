@@ -1,5 +1,6 @@
 from django import template
 
+from portail.core.dates import long_date as format_long_date
 from portail.core.money import format_eur
 
 register = template.Library()
@@ -28,6 +29,4 @@ def current(context, url):
 @register.filter
 def long_date(value):
     """{{ day|long_date }} -> 1er janvier 2027"""
-    from portail.core.dates import long_date as format_long_date
-
     return format_long_date(value) if value else ""

@@ -1,5 +1,6 @@
 from django import template
 
+from portail.documents.selectors import requirements_for
 from portail.documents.uploads import human_size as _human_size
 
 register = template.Library()
@@ -15,8 +16,6 @@ def human_size(value):
 def requirements_summary(household, procedure_slug=None, next=None):
     """The state of a household's supporting documents, for pages of other apps (« Mon profil »,
     a procedure's form): {% requirements_summary household next=request.path %}."""
-    from portail.documents.selectors import requirements_for
-
     return {"requirements": requirements_for(household, procedure_slug), "next": next}
 
 
@@ -25,6 +24,4 @@ def procedure_requirements(household, procedure_slug, child=None):
     """{% procedure_requirements household "inscription-scolaire" child as requirements %}: what
     a procedure needs of this household (the administrator links types to procedures); with a
     child, only that child's documents among the children's (none for an unsaved child)."""
-    from portail.documents.selectors import requirements_for
-
     return requirements_for(household, procedure_slug, child=child) if household else []

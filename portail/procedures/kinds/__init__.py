@@ -5,9 +5,12 @@ one file (and its templates)."""
 import importlib
 import pkgutil
 
-from django.http import Http404
-
 _REGISTRY: dict = {}
+
+
+class UnknownProcedure(LookupError):
+    """No procedure of this slug (a typed URL, a kind withdrawn since a request was filed): the
+    web answers 404 (`procedures.middleware.UnknownProcedureMiddleware`)."""
 
 
 def register(cls):
@@ -25,7 +28,7 @@ def get_procedure(slug):
     try:
         return _REGISTRY[slug]
     except KeyError:
-        raise Http404 from None
+        raise UnknownProcedure(slug) from None
 
 
 _loaded = False

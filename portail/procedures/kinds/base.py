@@ -47,10 +47,6 @@ class Procedure:
         of the household; an unsaved Child for a child not registered yet."""
         return None
 
-    def handle_step(self, request, service_request, index):
-        """A step with its own view (return a response), or None for the generic form step."""
-        return None
-
     def subject(self, data: dict, household=None) -> str:
         return str(self.title)
 

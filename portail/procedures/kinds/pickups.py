@@ -3,9 +3,7 @@ the list (add a new person or one already in the account, remove with the red cr
 « valider la demande ». Closing it replaces the child's list."""
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -197,63 +195,3 @@ class PickupsProcedure(Procedure):
     def subject(self, data, household=None):
         child = _child(household, data.get("child"))
         return f"{self.title} – {child.first_name}" if child else str(self.title)
-
-    def handle_step(self, request, sr, index):
-        if index != 1:
-            return None
-        from portail.procedures import services
-
-        household = request.household
-        data = dict(sr.draft_data)
-        persons = list(data.get("persons") or [])
-        child = _child(household, data.get("child"))
-        if child is None:
-            return redirect("procedures:step", sr.pk, 0)
-        form = AddPersonForm(known=_known_persons(household, persons), persons=persons)
-        if request.method == "POST":
-            if "remove" in request.POST:
-                # A row of the list: 0..n-1 (not -1, not 5,000 digits).
-                position = request.POST["remove"]
-                rows = [str(i) for i in range(len(persons))]
-                if position not in rows:
-                    return redirect("procedures:step", sr.pk, 1)
-                removed = persons.pop(int(position))
-                data["persons"] = persons
-                services.replace_working_copy(sr, request.user, data)
-                messages.success(
-                    request,
-                    _g("%(name)s removed from the list.")
-                    % {"name": f"{removed['first_name']} {removed['last_name']}"},
-                )
-                return redirect("procedures:step", sr.pk, 1)
-            if "add" in request.POST:
-                form = AddPersonForm(
-                    request.POST, known=_known_persons(household, persons), persons=persons
-                )
-                if form.is_valid():
-                    persons.append(form.cleaned_data["person"])
-                    data["persons"] = persons
-                    services.replace_working_copy(sr, request.user, data)
-                    messages.success(request, _g("Person added to the list."))
-                    return redirect("procedures:step", sr.pk, 1)
-            elif "submit" in request.POST:
-                try:
-                    services.submit(sr, request.user)
-                except ValidationError as exc:
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect("procedures:step", sr.pk, 1)
-                messages.success(request, _g("Your request has been registered."))
-                return redirect("procedures:detail", sr.pk)
-        return render(
-            request,
-            "procedures/kinds/pickups_list.html",
-            {
-                "sr": sr,
-                "procedure": self,
-                "child": child,
-                "persons": persons,
-                "form": form,
-                "index": index,
-                "step": self.steps[index],
-            },
-        )

@@ -6,8 +6,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portail.backoffice.seeding import SeedTown
 from portail.core import clock
+from portail.core.seeding import SeedTown
 
 
 class Command(BaseCommand):

@@ -3,6 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portail.imports.services import load_mapping_file
+
 
 class Command(BaseCommand):
     help = "Load (or update) a saved column mapping from a JSON file, e.g. docs/import/arpege.json."
@@ -11,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+")
 
     def handle(self, *args, paths, **options):
-        from portail.imports.services import load_mapping_file
-
         for path in paths:
             try:
                 data = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -102,18 +102,5 @@ def analyze(*models):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
-def open_days(year: int, weekdays: str, closed: set[datetime.date]) -> list[datetime.date]:
-    from portail.agenda.services import school_year_bounds
-
-    start, end = school_year_bounds(year)
-    days = []
-    day = start
-    while day <= end:
-        if str(day.weekday()) in weekdays and day not in closed:
-            days.append(day)
-        day += datetime.timedelta(days=1)
-    return days
-
-
 def today_default() -> datetime.date:
     return clock.today()

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from portail.families.models import AuthorizedPickup, Child
@@ -122,7 +121,7 @@ class PickupsProcedure(Procedure):
                     f"{p['first_name']} {p['last_name']} ({p['relationship']}, {p['phone']})"
                     for p in persons
                 )
-                or _g("nobody"),
+                or _("nobody"),
             )
         )
         return lines
@@ -168,7 +167,7 @@ class PickupsProcedure(Procedure):
                 services.replace_working_copy(sr, request.user, data)
                 messages.success(
                     request,
-                    _g("%(name)s removed from the list.")
+                    _("%(name)s removed from the list.")
                     % {"name": f"{removed['first_name']} {removed['last_name']}"},
                 )
                 return redirect("procedures:step", sr.pk, 1)
@@ -178,7 +177,7 @@ class PickupsProcedure(Procedure):
                     persons.append(form.cleaned_data["person"])
                     data["persons"] = persons
                     services.replace_working_copy(sr, request.user, data)
-                    messages.success(request, _g("Person added to the list."))
+                    messages.success(request, _("Person added to the list."))
                     return redirect("procedures:step", sr.pk, 1)
             elif "submit" in request.POST:
                 try:
@@ -186,7 +185,7 @@ class PickupsProcedure(Procedure):
                 except ValidationError as exc:
                     messages.error(request, " ".join(exc.messages))
                     return redirect("procedures:step", sr.pk, 1)
-                messages.success(request, _g("Your request has been registered."))
+                messages.success(request, _("Your request has been registered."))
                 return redirect("procedures:detail", sr.pk)
         return render(
             request,

@@ -350,7 +350,7 @@ DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES = env.int(
     "DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
 )
 # The family is warned this many days before a valid document expires (daily job).
-DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default=15)
+DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default=30)
 
 # --- procedures ---
 # Drafts untouched for this many days are purged (`manage.py purge_drafts`); at most this many

@@ -18,8 +18,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
-install: system-deps $(VENV)/.installed
+install: system-deps $(VENV)/.installed node_modules/.installed
 	@$(MAKE) --no-print-directory compilemessages
+
+# The W3C Nu HTML checker (vnu.jar, pinned in package.json), run by the browser tests with Java.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
 
 # Debian packages from apt.txt, installed only when one is missing.
 system-deps:

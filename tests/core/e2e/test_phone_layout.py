@@ -111,7 +111,7 @@ def test_the_pages_seen_are_valid_html():
     pages = sorted(HTML_CHECK.glob("*.html")) if HTML_CHECK.is_dir() else []
     if not pages:
         pytest.skip("no page saved: run with the walk above")
-    assert VNU.is_file(), "vnu.jar missing: `make install` runs `npm ci` (package.json)"
+    assert VNU.is_file(), "vnu.jar missing: `make install` runs `npm install` (package.json)"
     result = subprocess.run(  # noqa: S603 (fixed command)
         [shutil.which("java") or "java", "-jar", str(VNU), "--errors-only", "--format", "gnu",
          *map(str, pages)],

@@ -1,6 +1,4 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from portail.core import views
 
@@ -10,5 +8,5 @@ urlpatterns = [
     path("logo", views.logo, name="logo"),
     path("healthz", views.healthz, name="healthz"),
     # Asked by browsers for pages without <link rel="icon"> (PDFs, the API's JSON).
-    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg")), name="favicon"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -352,7 +352,7 @@ DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES = env.int(
     "DOCUMENTS_ODT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
 )
 # The family is warned this many days before a valid document expires (daily job).
-DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default=15)
+DOCUMENTS_EXPIRY_WARNING_DAYS = env.int("DOCUMENTS_EXPIRY_WARNING_DAYS", default=30)
 
 # --- procedures ---
 # Drafts untouched for this many days are purged (`manage.py purge_drafts`); at most this many
@@ -382,6 +382,8 @@ from decimal import Decimal  # noqa: E402
 BILLING_TOPUP_MIN = Decimal(env.str("BILLING_TOPUP_MIN", default="1.00"))
 BILLING_TOPUP_MAX = Decimal(env.str("BILLING_TOPUP_MAX", default="1000.00"))
 BILLING_SIGNATORY = env.str("BILLING_SIGNATORY", default="Le régisseur de recettes")
+# Where DejaVuSans.ttf and DejaVuSans-Bold.ttf are (Debian: fonts-dejavu-core), embedded in PDFs.
+PDF_FONT_DIR = Path(env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu"))
 # The built-in payment simulator credits whatever it is told: never outside development.
 PAYMENT_SIMULATOR_ENABLED = env.bool("PAYMENT_SIMULATOR_ENABLED", default=DEBUG)
 # A card payment with no answer from the bank after this is asked to the bank (`poll_payments`),

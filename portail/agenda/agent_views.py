@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -166,9 +167,8 @@ def sheet_add(request, activity_pk, date):
 def sheet_csv(request, activity_pk, date):
     activity, day = _sheet_objects(activity_pk, date)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="pointage-{activity.kind}-{day.isoformat()}.csv"'
-    )
+    name = f"pointage-{slugify(activity.get_kind_display())}-{day.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response, delimiter=";")
     writer.writerow(

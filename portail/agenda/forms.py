@@ -86,8 +86,8 @@ class BulkChildrenForm(forms.Form):
 
 
 class BulkPeriodForm(BulkChildrenForm):
-    start = SchoolDayField(label=_("From"), widget=DateInput())
-    end = SchoolDayField(label=_("To"), widget=DateInput())
+    start = SchoolDayField(label=pgettext_lazy("date range", "From"), widget=DateInput())
+    end = SchoolDayField(label=pgettext_lazy("date range", "To"), widget=DateInput())
     kinds = forms.MultipleChoiceField(
         label=_("Activities"),
         choices=Activity.Kind.choices,

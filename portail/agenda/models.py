@@ -73,6 +73,7 @@ class PriceBracket(models.Model):
     class Meta:
         ordering = ["activity", "qf_min"]
         verbose_name = _("price bracket")
+        verbose_name_plural = _("price brackets")
 
     def __str__(self):
         return f"{self.activity}: QF {self.qf_min}-{self.qf_max or '∞'} {self.price}"
@@ -214,6 +215,7 @@ class CalendarFeed(models.Model):
 
     class Meta:
         verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
 
     def __str__(self):
         return f"{self.household}"

@@ -14,6 +14,9 @@ from portail.core import audit, clock, spreadsheet
 from portail.core.permissions import agent_required, cashier_required
 from portail.families.models import Household
 
+# The exported file's name, in French like the rest of what the agent sees.
+EXPORT_NAMES = {"payments": "paiements", "consumption": "consommations"}
+
 
 def agent_or_cashier_required(view):
     """Agents read the accounts; the cashier (régie) may not be in the agents' group."""
@@ -177,7 +180,7 @@ def export(request):
     audit.record(
         request.user, "billing.export", request.user, kind=kind, start=str(start), end=str(end)
     )
-    response, writer = spreadsheet.csv_response(f"{kind}-{start}-{end}.csv")
+    response, writer = spreadsheet.csv_response(f"{EXPORT_NAMES[kind]}-{start}-{end}.csv")
     writer.writerows(csv_rows.ledger_rows(entries))
     return response
 

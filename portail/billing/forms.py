@@ -33,6 +33,13 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("localize", True)
         kwargs.setdefault("error_messages", {"invalid": _("Enter an amount in euros, e.g. 25,00.")})
+        if kwargs.get("min_value") is not None:
+            # Django's own message would show « 0.01 »: the amount in French, formatted once.
+            kwargs["error_messages"].setdefault(
+                "min_value",
+                _("Enter an amount of at least %(min)s.")
+                % {"min": format_eur(kwargs["min_value"])},
+            )
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
@@ -42,9 +49,9 @@ class TopUpForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].help_text = _("Between %(min)s € and %(max)s €.") % {
-            "min": settings.BILLING_TOPUP_MIN,
-            "max": settings.BILLING_TOPUP_MAX,
+        self.fields["amount"].help_text = _("Between %(min)s and %(max)s.") % {
+            "min": format_eur(settings.BILLING_TOPUP_MIN),
+            "max": format_eur(settings.BILLING_TOPUP_MAX),
         }
 
     def clean_amount(self):

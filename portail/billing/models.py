@@ -239,6 +239,7 @@ class CashReceipt(models.Model):
             models.UniqueConstraint(fields=["year", "number"], name="receipt_unique_number")
         ]
         verbose_name = _("cash receipt")
+        verbose_name_plural = _("cash receipts")
 
     def __str__(self):
         return self.reference
@@ -288,6 +289,7 @@ class TaxCertificate(models.Model):
             models.UniqueConstraint(fields=["issued_in", "number"], name="taxcert_unique_number")
         ]
         verbose_name = _("tax certificate")
+        verbose_name_plural = _("tax certificates")
 
     def __str__(self):
         return self.reference

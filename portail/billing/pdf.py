@@ -3,6 +3,7 @@ town's letterhead."""
 
 import contextlib
 import datetime
+import functools
 import io
 from xml.sax.saxutils import escape
 
@@ -15,6 +16,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portail.billing.selectors import cashier_of, receipt_reversal
@@ -24,12 +28,22 @@ from portail.core.dates import long_date
 from portail.core.models import TownSettings
 from portail.core.money import NNBSP, format_eur
 
+# Embedded TrueType fonts (DejaVu, free licence, Debian's fonts-dejavu-core): the 14 standard
+# PDF fonts are not embedded, so a reader may substitute them and PDF/A forbids them.
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+for _name in (FONT, BOLD):
+    pdfmetrics.registerFont(TTFont(_name, settings.PDF_FONT_DIR / f"{_name}.ttf"))
+pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
 STYLES = getSampleStyleSheet()
+for _style in STYLES.byName.values():
+    if hasattr(_style, "fontName"):
+        _style.fontName = BOLD if "Bold" in _style.fontName else FONT
 LABEL_WIDTH = 76 * mm  # the statement's label column
 
 
 def eur(amount) -> str:
-    # The standard PDF fonts have no narrow no-break space.
+    # Kept to one kind of space in the PDFs' text (copy-paste into a spreadsheet).
     return format_eur(amount).replace(NNBSP, "\u00a0")
 
 
@@ -55,7 +69,8 @@ def _table(rows, widths, money_columns=()):
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTSIZE", (0, 0), (-1, -1), 9),
         ("LEADING", (0, 0), (-1, -1), 11),
@@ -66,19 +81,52 @@ def _table(rows, widths, money_columns=()):
     return table
 
 
-def _build(title: str, story: list) -> bytes:
+class _NumberedCanvas(canvas.Canvas):
+    """Each page's footer: « Édité le 1er décembre 2026 – page 1 sur 3 » (the total is known only
+    once every page is laid out, so the pages are kept until then)."""
+
+    def __init__(self, *args, issued=None, **kwargs):
+        kwargs["initialFontName"] = FONT  # not Helvetica, set on every new page
+        super().__init__(*args, **kwargs)
+        self._pages, self._issued = [], issued or clock.today()
+
+    def showPage(self):  # noqa: N802 (ReportLab's API)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, 1):
+            self.__dict__.update(state)
+            self.setFont(FONT, 8)
+            self.drawRightString(
+                A4[0] - 18 * mm,
+                8 * mm,
+                _("Issued on %(date)s – page %(page)s of %(pages)s")
+                % {"date": long_date(self._issued), "page": number, "pages": total},
+            )
+            super().showPage()
+        super().save()
+
+
+def _build(title: str, story: list, issued: datetime.date | None = None) -> bytes:
+    """The PDF; `issued`: the document's own date of issue (default today), in each footer."""
+    town = TownSettings.current()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         title=title,
-        author=TownSettings.current().town_name,
+        author=f"{town.town_name} – {town.service_name}",
+        subject=title,
+        creator=town.portal_name,
+        lang="fr-FR",
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
     )
-    doc.build(story)
+    doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, issued=issued))
     return buffer.getvalue()
 
 
@@ -157,7 +205,7 @@ def cash_receipt(receipt) -> bytes:
         if cashier:
             story.append(_p(_("Cashier: %(name)s") % {"name": cashier}))
         story += _signature(town)
-        return _build(title, story)
+        return _build(title, story, issued.date())
 
 
 def cash_journal(journal) -> bytes:
@@ -177,8 +225,8 @@ def cash_journal(journal) -> bytes:
                 [
                     r.reference,
                     row.issued_at.strftime("%H:%M"),
-                    "\n".join(simpleSplit(r.payer_name, "Helvetica", 9, 44 * mm)),
-                    "\n".join(simpleSplit(row.cashier, "Helvetica", 9, 34 * mm)),
+                    "\n".join(simpleSplit(r.payer_name, FONT, 9, 44 * mm)),
+                    "\n".join(simpleSplit(row.cashier, FONT, 9, 34 * mm)),
                     eur(r.amount),
                     state,
                 ]
@@ -306,7 +354,7 @@ def tax_certificate(cert) -> bytes:
         )
         signatory = [town.signatory_name, town.signatory_role]
         story += _signature(town, issued_on, signatory)
-        return _build(title, story)
+        return _build(title, story, issued_on)
 
 
 def statement(household, payer, data, period_label: str) -> bytes:
@@ -330,7 +378,7 @@ def statement(household, payer, data, period_label: str) -> bytes:
                 [
                     entry.date.strftime("%d/%m/%Y"),
                     # A year has hundreds of rows: plain wrapped text, not a Paragraph each.
-                    "\n".join(simpleSplit(entry.label, "Helvetica", 9, label_width)),
+                    "\n".join(simpleSplit(entry.label, FONT, 9, label_width)),
                     eur(-entry.amount) if entry.amount < 0 else "",
                     eur(entry.amount) if entry.amount > 0 else "",
                     eur(row["balance"]),

@@ -151,6 +151,7 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
@@ -182,6 +183,7 @@ class JobRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
         constraints = [
             models.UniqueConstraint(fields=["job", "slot"], name="core_jobrun_one_run_per_slot")
         ]

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -71,3 +72,9 @@ _PLAIN_500 = (
     "</head><body><main><h1>Une erreur s'est produite</h1><p>Réessayez dans quelques instants."
     '</p><p><a href="/">Retour à l’accueil</a></p></main></body></html>'
 )
+
+
+def favicon(request):
+    """/favicon.ico, asked by browsers where no <link rel="icon"> is (PDFs, JSON). The static
+    name is resolved here, not at import: the manifest exists only after collectstatic."""
+    return redirect(static("core/favicon.svg"))

@@ -129,4 +129,24 @@ def load(stdout):
             uploaded_by=parent,
             child=hugo,
         )
+    if (
+        lea
+        and not SupportingDocument.objects.filter(
+            household=household, document_type=vaccines, child=lea
+        ).exists()
+    ):
+        # « périmé »: accepted until a day now past (set here: an agent may only enter a future
+        # end), then expired by the daily job's own function.
+        document = services.upload_document(
+            household=household,
+            document_type=vaccines,
+            file=SimpleUploadedFile("carnet-vaccination-lea.pdf", small_pdf("Carnet de Léa")),
+            uploaded_by=parent,
+            child=lea,
+        )
+        services.validate_document(document=document, agent=agent, valid_until=today)
+        SupportingDocument.objects.filter(pk=document.pk).update(
+            valid_until=today - datetime.timedelta(days=10)
+        )
+        services.expire_documents(today)
     stdout.write("Documents: types and the Martin family's documents loaded.")

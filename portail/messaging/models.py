@@ -55,6 +55,7 @@ class OutboundEmail(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("outbound e-mail")
+        verbose_name_plural = _("outbound e-mails")
 
     def __str__(self):
         return f"{self.to}: {self.subject}"

@@ -96,6 +96,7 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
 
     def __str__(self):
         return f"{self.request}: {self.from_status} -> {self.to_status}"

@@ -77,7 +77,7 @@ def test_day_view_books_and_shows_price_and_full(client, frozen, family):
     html = client.get(day_url(child, MONDAY)).content.decode()
     assert "4,10" in html and "complet" in html and "data-warn-unsaved" in html
     response = client.post(day_url(child, MONDAY), {"slots": [LUNCH, "morning"]}, follow=True)
-    assert "Restauration scolaire réservé" in response.content.decode()
+    assert "Réservation enregistrée\u00a0: Restauration scolaire." in response.content.decode()
     assert list(Booking.objects.filter(child=child).values_list("activity__kind", flat=True)) == [
         LUNCH
     ]
@@ -298,7 +298,7 @@ def test_family_without_credit_sees_why_and_may_only_cancel(client, frozen):
     response = client.post(day_url(child, MONDAY), {"slots": ["morning"]}, follow=True)
     html = response.content.decode()
     assert "Accueil matin non modifié : compte bloqué" in html
-    assert "Restauration scolaire annulé" in html
+    assert "Réservation annulée\u00a0: Restauration scolaire." in html
     assert not Booking.objects.filter(status="booked").exists()
     period = {
         "children": [child.pk],

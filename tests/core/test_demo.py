@@ -46,3 +46,12 @@ def test_closures_hold_holidays_of_the_zone():
     assert "Noël" in days[datetime.date(2026, 12, 23)]
     assert datetime.date(2026, 12, 26) not in days  # a Saturday is closed anyway, not stored
     assert sync_holiday_closures(2026, "Zone A") == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_family_sees_a_document_perime(client):
+    """Issue 15, item 5: the « périmé » state appears in the demo, where the parent looks."""
+    call_command("demo", stdout=None)
+    client.force_login(User.objects.get(username="demo.parent"))
+    html = client.get("/justificatifs/").content.decode()
+    assert "Carnet de vaccination" in html and "périmé" in html

@@ -253,9 +253,10 @@ def _plain_query(form):
     return urlencode(data, doseq=True)
 
 
-def _crawl(client, start="/", limit_per_route=2, limit=150):
+def _crawl(client, start="/", limit_per_route=2, limit=150, bodies=None):
     """Pages reached from `start` (same site, GET only, redirects followed, search and choice
-    forms filled), at most 2 pages per URL shape (digits aside)."""
+    forms filled), at most 2 pages per URL shape (digits aside). `bodies`, a dict, receives every
+    answer (page, PDF, CSV...) by URL."""
     seen, per_shape, queue, pages = set(), {}, [start], []
     while queue and len(pages) < limit:
         url = queue.pop(0)
@@ -267,6 +268,8 @@ def _crawl(client, start="/", limit_per_route=2, limit=150):
         if per_shape.get(shape, 0) >= limit_per_route:
             continue
         response = client.get(url, follow=True)
+        if bodies is not None and response.status_code == 200:
+            bodies[url] = response
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         per_shape[shape] = per_shape.get(shape, 0) + 1

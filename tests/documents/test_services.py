@@ -174,3 +174,32 @@ def test_a_procedure_form_asks_only_what_is_not_valid_and_stores_it(parent):
     assert form.is_valid()
     [document] = form.save(user=user)
     assert document.child == child and document.status == "pending"
+
+
+@pytest.mark.django_db
+def test_warned_30_days_ahead_once_then_the_procedure_asks_for_a_new_one(parent):
+    """Issue 15, item 5: « périmé » after the last valid day, a warning in-app and by mail 30
+    days before (once), and the procedure that needs the document asks for it again."""
+    user, household, child = parent
+    kind = DocumentTypeFactory(name="Domicile", procedures="inscription-scolaire")
+    with time_machine.travel("2026-09-01 10:00 +02:00", tick=False):
+        document = upload(household, kind, user)
+        services.validate_document(
+            document=document, agent=AgentFactory(), valid_until=datetime.date(2026, 11, 30)
+        )
+    call_command("documents_daily", "--date", "2026-10-30")  # 31 days before: not yet
+    assert not Message.objects.filter(subject="Justificatif bientôt périmé").exists()
+    for _ in range(2):
+        call_command("documents_daily", "--date", "2026-10-31")  # 30 days before
+    warning = Message.objects.get(recipient=user, subject="Justificatif bientôt périmé")
+    assert "30/11/2026" in warning.body
+    assert OutboundEmail.objects.filter(to=user.email, subject=warning.subject).count() == 1
+    with time_machine.travel("2026-11-30 10:00 +01:00", tick=False):
+        assert selectors.outstanding(household, "inscription-scolaire") == []
+    call_command("documents_daily", "--date", "2026-12-01")
+    document.refresh_from_db()
+    assert document.status == SupportingDocument.Status.EXPIRED
+    assert document.get_status_display() == "périmé"
+    with time_machine.travel("2026-12-01 10:00 +01:00", tick=False):
+        (needed,) = selectors.outstanding(household, "inscription-scolaire")
+    assert needed.state == State.EXPIRED and needed.document_type == kind

@@ -37,12 +37,13 @@ class TermsAndChildForm(StepForm):
             '<a href="{}">{}</a>', reverse("pages:terms"), _("Read the terms of use")
         )
         # The child's school and level appear as soon as the child is chosen (htmx).
+        # (data-hx-*: htmx reads them, and they are valid HTML, unlike hx-*).
         self.fields["child"].widget.attrs.update(
             {
-                "hx-get": reverse("procedures:child_info"),
-                "hx-trigger": "change",
-                "hx-target": "#child-info",
-                "hx-swap": "innerHTML",
+                "data-hx-get": reverse("procedures:child_info"),
+                "data-hx-trigger": "change",
+                "data-hx-target": "#child-info",
+                "data-hx-swap": "innerHTML",
                 "aria-controls": "child-info",
             }
         )

@@ -4,7 +4,6 @@ the list (add a new person or one already in the account, remove with the red cr
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from portail.accounts.forms import clean_person_name, clean_phone_number
@@ -164,7 +163,7 @@ class PickupsProcedure(Procedure):
                     f"{p['first_name']} {p['last_name']} ({p['relationship']}, {p['phone']})"
                     for p in persons
                 )
-                or _g("nobody"),
+                or _("nobody"),
             )
         )
         return lines

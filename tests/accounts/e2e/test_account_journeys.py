@@ -153,6 +153,7 @@ def test_lost_identifier_and_password(page, parent, mailbox):
 def test_profile_household_and_options(page, parent, mailbox):
     user, household, child = parent
     login(page, user.username)
+    page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("navigation").get_by_role("link", name="Mon profil").click()
     assert page.get_by_role("heading", name="Mon profil").is_visible()
     assert_accessible(page)

@@ -53,7 +53,7 @@ def test_book_then_cancel_a_day(page, clock_at_thursday, martin):
     page.get_by_label("Restauration scolaire").check()
     page.get_by_label("Accueil matin").check()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Restauration scolaire réservé.").is_visible()
+    assert page.get_by_text("Réservation enregistrée\u00a0: Restauration scolaire.").is_visible()
     assert Booking.objects.filter(child=hugo, status="booked").count() == 2
     assert_accessible(page)
 
@@ -65,7 +65,7 @@ def test_book_then_cancel_a_day(page, clock_at_thursday, martin):
     cell.click()
     page.get_by_label("Accueil matin").uncheck()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Accueil matin annulé.").is_visible()
+    assert page.get_by_text("Réservation annulée\u00a0: Accueil matin.").is_visible()
     assert list(
         Booking.objects.filter(child=hugo, status="booked").values_list("activity__kind", flat=True)
     ) == [Activity.Kind.LUNCH]

@@ -13,6 +13,7 @@ def test_agent_sees_the_scheduled_jobs_and_a_late_one(page):
     JobRun.objects.filter(job="documents_daily").delete()
     page.goto("/")
     login(page, "agent")
+    page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Gestion"
     ).click()

@@ -39,7 +39,7 @@ def test_family_at_zero_is_sent_to_top_up_before_booking(page):
         assert_accessible(page)
         page.get_by_label("Accueil matin").uncheck()
         page.get_by_role("button", name="Enregistrer").click()
-        assert "Accueil matin annulé" in page.content()
+        assert "Réservation annulée\u00a0: Accueil matin." in page.inner_text("body")
         assert household.children.get().bookings.get().status == "cancelled"
 
         # « saisie groupée »: « créer » is disabled, « supprimer » is not

@@ -24,6 +24,7 @@ def test_top_up_through_the_simulator(page):
     user, household, child = make_parent("claire")
     page.goto("/")
     login(page, "claire")
+    page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Paiements"
     ).click()

@@ -70,6 +70,7 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     assert sr.reference in mail["subject"] and "en attente" in mail["subject"]
     assert "Déclarer l'absence d'un enfant" in mail["body"]
 
+    page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("link", name="Mes demandes").first.click()
     row = page.locator("tr", has_text=sr.reference)
     assert row.get_by_text("en attente").is_visible()
@@ -166,6 +167,7 @@ def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, ma
     page.get_by_role("button", name="SUIVANT").click()
     page.goto("/")  # the parent leaves: the draft is kept
 
+    page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("link", name="Mes demandes").first.click()
     row = page.locator("tbody tr").first
     assert row.get_by_text("brouillon").is_visible()

@@ -180,6 +180,7 @@ def test_failing_mail_server_neither_blocks_the_parent_nor_loses_mail(
     page.get_by_role("button", name="valider la demande").click()
     sr = ServiceRequest.objects.get()
     assert sr.status == Status.PENDING  # the parent is not blocked
+    page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("link", name="Messages").click()
     assert page.get_by_text(f"Demande {sr.reference} : en attente").is_visible()  # in-app now
     email = OutboundEmail.objects.get(to=user.email)

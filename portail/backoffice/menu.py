@@ -39,6 +39,7 @@ ENTRIES = [
     Entry("procedures_agent:home", _("Requests to process"), _agent),
     Entry("documents_agent:home", _("Supporting documents to check"), _agent),
     Entry("agenda_agent:home", _("Attendance and closed days"), _agent),
+    Entry("agenda_agent:headcounts", _("Headcounts for the kitchen"), _agent),
     Entry("accounts_agent:home", _("Parents' accounts"), _agent),
     Entry("billing_agent:home", _("Cash desk and prepaid accounts"), _staff),
     Entry("billing_agent:journal", _("Cash journal"), _cashier),

@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.shortcuts import resolve_url
 
 from portail.core.models import TownSettings
 from portail.core.network import client_ip
@@ -16,6 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+    def get_login_redirect_url(self, request):
+        # Agents, the cashier and administrators land on their own dashboard.
+        user = request.user
+        if user.is_authenticated and (user.is_agent or user.is_cashier):
+            return resolve_url("backoffice:home")
+        return super().get_login_redirect_url(request)
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         # The old address is told of an e-mail change by our own mail, which carries the link

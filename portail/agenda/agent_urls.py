@@ -5,6 +5,8 @@ from portail.agenda import agent_views as views
 app_name = "agenda_agent"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("effectifs/", views.headcounts, name="headcounts"),
+    path("effectifs/csv/", views.headcounts_csv, name="headcounts_csv"),
     path("fermetures/ajouter/", views.closure_add, name="closure_add"),
     path("fermetures/<int:pk>/supprimer/", views.closure_remove, name="closure_remove"),
     path("pointage/<int:activity_pk>/<date:date>/", views.sheet, name="sheet"),

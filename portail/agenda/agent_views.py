@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from portail.agenda import forms, selectors, services
 from portail.agenda.models import Activity, Attendance, Closure
 from portail.agenda.views import calendar_context, day_view, parse_month
-from portail.core import clock
+from portail.core import clock, spreadsheet
 from portail.core.confirm import confirmation_page
 from portail.core.permissions import agent_required
 from portail.families.models import Child
@@ -49,6 +49,65 @@ def home(request):
             "found": _find_children(request.GET.get("q", "").strip()),
         },
     )
+
+
+def _headcount_period(request):
+    """The days asked for (default: the next 5 school days), or the bound form with its errors."""
+    if "start" in request.GET or "end" in request.GET:
+        form = forms.HeadcountPeriodForm(request.GET)
+        if form.is_valid():
+            return form.cleaned_data["start"], form.cleaned_data["end"], form
+        return None, None, form
+    days = selectors.next_school_days(clock.today())
+    form = forms.HeadcountPeriodForm(initial={"start": days[0], "end": days[-1]})
+    return days[0], days[-1], form
+
+
+@agent_required
+def headcounts(request):
+    """« Effectifs »: children booked per day × school × activity, for the kitchen."""
+    start, end, form = _headcount_period(request)
+    if start is None:
+        return render(request, "agenda/headcounts.html", {"form": form}, status=400)
+    return render(
+        request,
+        "agenda/headcounts.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "days": selectors.headcount_days(start, end),
+            "csv_query": f"start={start.isoformat()}&end={end.isoformat()}",
+        },
+    )
+
+
+@agent_required
+def headcounts_csv(request):
+    start, end, form = _headcount_period(request)
+    if start is None:
+        return render(request, "agenda/headcounts.html", {"form": form}, status=400)
+    response, writer = spreadsheet.csv_response(
+        f"effectifs-{start.isoformat()}-au-{end.isoformat()}.csv"
+    )
+    writer.writerow(
+        [_("Date"), _("School"), _("Activity"), _("Children booked"), _("Capacity"),
+         _("Places open"), _("Final count")]
+    )  # fmt: skip
+    for day in selectors.headcount_days(start, end):
+        for row in day.rows:
+            writer.writerow(
+                [
+                    day.date.strftime("%d/%m/%Y"),
+                    spreadsheet.cell(row["activity__school__name"]),
+                    spreadsheet.cell(row["activity__name"]),
+                    row["booked"],
+                    "" if row["activity__capacity"] is None else row["activity__capacity"],
+                    "" if row["open"] is None else row["open"],
+                    _("yes") if day.final else _("no"),
+                ]
+            )
+    return response
 
 
 def _find_children(query):

@@ -182,3 +182,22 @@ class AddChildForm(forms.Form):
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children
+
+
+class HeadcountPeriodForm(forms.Form):
+    """The days of the headcounts page (« effectifs »): at most two months at once."""
+
+    MAX_DAYS = 62
+
+    start = SchoolDayField(label=pgettext_lazy("date range", "From"), widget=DateInput())
+    end = SchoolDayField(label=pgettext_lazy("date range", "To"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end of the period is before its start."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", _("Show two months at most."))
+        return data

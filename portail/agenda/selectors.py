@@ -376,6 +376,41 @@ def headcounts(date_from: datetime.date, date_to: datetime.date, school_id=None,
     )
 
 
+@dataclasses.dataclass
+class HeadcountDay:
+    """One day of the kitchen's headcounts: final once parents may no longer book or cancel."""
+
+    date: datetime.date
+    deadline: datetime.datetime
+    final: bool
+    rows: list = dataclasses.field(default_factory=list)
+
+
+def next_school_days(start: datetime.date, count: int = 5) -> list[datetime.date]:
+    """`count` working days from `start` (included): the default period of the headcounts."""
+    days, day = [], start
+    while len(days) < count:
+        if deadline.is_working_day(day):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def headcount_days(date_from: datetime.date, date_to: datetime.date) -> list[HeadcountDay]:
+    """`headcounts` grouped by day, each row with the places still open (None: unlimited)."""
+    now = clock.now()
+    days = {}
+    for row in headcounts(date_from, date_to):
+        day = row["date"]
+        if day not in days:
+            limit = deadline.change_deadline(day)
+            days[day] = HeadcountDay(day, limit, now > limit)
+        capacity = row["activity__capacity"]
+        row["open"] = None if capacity is None else max(capacity - row["booked"], 0)
+        days[day].rows.append(row)
+    return list(days.values())
+
+
 def bookings_of_day(day: datetime.date, school_id=None, activity_id=None):
     """The children booked on a day (not cancelled), by school, activity and name."""
     bookings = Booking.objects.filter(date=day, status=Booking.Status.BOOKED)

@@ -2,18 +2,24 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from portail.core.permissions import agent_required, staff_required
+from portail.backoffice.menu import menu_for
+from portail.core.permissions import staff_required
 from portail.core.selectors import job_statuses, jobs_needing_attention
 from portail.pages.models import ContactMessage
 
 
-@agent_required
+@staff_required
 def home(request):
+    """Each role's dashboard: the menu of what it may do (agent, cashier, administrator)."""
+    user = request.user
     return render(
         request,
         "backoffice/home.html",
         {
-            "contact_messages": ContactMessage.objects.filter(handled_at=None)[:50],
+            "menu": menu_for(user),
+            "contact_messages": (
+                ContactMessage.objects.filter(handled_at=None)[:50] if user.is_agent else None
+            ),
             "jobs_in_trouble": jobs_needing_attention(),
         },
     )

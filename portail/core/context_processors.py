@@ -10,4 +10,6 @@ def portal(request):
         "town": TownSettings.current(),
         "household": getattr(request, "household", None),
         "is_agent": signed_in and user.is_agent,
+        # Agents, the cashier (régie) and administrators: the back-office menu, no parent menu.
+        "is_staff_member": signed_in and (user.is_agent or user.is_cashier),
     }

@@ -100,7 +100,7 @@ def _filled_routes():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "role,start",
-    [("demo.parent", "/"), ("demo.agent", "/gestion/"), ("demo.regie", "/gestion/regie/")],
+    [("demo.parent", "/"), ("demo.agent", "/gestion/"), ("demo.regie", "/gestion/")],
 )
 @pytest.mark.usefixtures("town")
 def test_every_page_and_pdf_is_in_french(role, start):

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible, login
 
@@ -39,7 +40,7 @@ def test_keyboard_skip_link_and_contact_link(page):
         pytest.fail("« Nous contacter » cannot be reached with Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**/nous-contacter/")
-    assert page.get_by_text("Horaires d'ouverture").is_visible()
+    expect(page.get_by_text("Horaires d'ouverture")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +51,7 @@ def test_contact_form_journey(page, mailbox):
     page.get_by_label("objet").fill("Question cantine")
     page.get_by_label("message").fill("Bonjour, une question.")
     page.get_by_role("button", name="Envoyer").click()
-    assert page.get_by_text("Votre message a bien été transmis au service.").is_visible()
+    expect(page.get_by_text("Votre message a bien été transmis au service.")).to_be_visible()
     mail = mailbox.last("periscolaire@mairie-viry.fr")
     assert mail["subject"].startswith("[Contact] Message n°")  # our subject, theirs in the body
     assert "Objet : Question cantine" in mail["body"]
@@ -61,4 +62,4 @@ def test_contact_form_journey(page, mailbox):
 def test_demo_style_parent_can_log_in(page, parent):
     user, household, child = parent
     login(page, user.username.upper())
-    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()

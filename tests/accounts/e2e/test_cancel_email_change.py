@@ -1,6 +1,7 @@
 """The cancel link mailed to the old address, in a browser (axe on each page)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from portail.accounts import services
 from portail.accounts.models import User
@@ -19,9 +20,9 @@ def test_the_old_address_puts_itself_back(page, mailbox):
     page.goto(path)
     assert_accessible(page)
     page.get_by_role("button", name=f"Rétablir {old}").click()
-    assert page.get_by_text(f"Votre adresse {old} est rétablie").is_visible()
+    expect(page.get_by_text(f"Votre adresse {old} est rétablie")).to_be_visible()
     assert_accessible(page)
     assert User.objects.get(pk=user.pk).email == old
     page.goto(path)
-    assert page.get_by_text("Ce lien n'est plus valable").is_visible()
+    expect(page.get_by_text("Ce lien n'est plus valable")).to_be_visible()
     assert_accessible(page)

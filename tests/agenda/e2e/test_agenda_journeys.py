@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from portail.agenda.models import Activity, Booking, Closure
 from tests.agenda.conftest import NOW
@@ -41,19 +42,21 @@ def test_book_then_cancel_a_day(page, clock_at_thursday, martin):
     page.get_by_label("Agenda de").select_option(label=str(hugo))
     page.get_by_role("button", name="Afficher").click()
     assert page.locator("h1").inner_text() == "Agenda de Hugo"
-    assert page.get_by_text("Légende").is_visible()
+    expect(page.get_by_text("Légende")).to_be_visible()
     assert_accessible(page)
 
     # Keyboard: focus the day and press Enter.
     day_link(page, hugo, MONDAY).focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/{MONDAY.isoformat()}/")
-    assert page.get_by_text("4,10 €").is_visible()
+    expect(page.get_by_text("4,10 €")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Restauration scolaire").check()
     page.get_by_label("Accueil matin").check()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Réservation enregistrée\u00a0: Restauration scolaire.").is_visible()
+    expect(
+        page.get_by_text("Réservation enregistrée\u00a0: Restauration scolaire.")
+    ).to_be_visible()
     assert Booking.objects.filter(child=hugo, status="booked").count() == 2
     assert_accessible(page)
 
@@ -65,7 +68,7 @@ def test_book_then_cancel_a_day(page, clock_at_thursday, martin):
     cell.click()
     page.get_by_label("Accueil matin").uncheck()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Réservation annulée\u00a0: Accueil matin.").is_visible()
+    expect(page.get_by_text("Réservation annulée\u00a0: Accueil matin.")).to_be_visible()
     assert list(
         Booking.objects.filter(child=hugo, status="booked").values_list("activity__kind", flat=True)
     ) == [Activity.Kind.LUNCH]
@@ -120,7 +123,7 @@ def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
 
     # The summary before saving: per child and activity, the total and the balance after.
     # Mondays and Fridays from 30/11 to 11/12 but 14/12: 4 days x 2 activities x 2 children.
-    assert page.get_by_role("heading", name="16 réservations à créer").is_visible()
+    expect(page.get_by_role("heading", name="16 réservations à créer")).to_be_visible()
     rows = page.locator("tbody tr")
     assert rows.count() == 4
     assert rows.filter(has_text="Hugo").filter(has_text="Restauration scolaire").inner_text()
@@ -131,7 +134,7 @@ def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
     assert not Booking.objects.exists()  # nothing saved yet
     page.get_by_role("button", name="Enregistrer").click()
     assert page.locator("h1").inner_text() == "Saisie groupée : bilan"
-    assert page.get_by_text("16 réservations créées.").is_visible()
+    expect(page.get_by_text("16 réservations créées.")).to_be_visible()
     assert_accessible(page)
     assert Booking.objects.filter(status="booked").count() == 16
 
@@ -143,9 +146,9 @@ def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
     page.get_by_label("Accueil Soir 1").check()
     page.get_by_role("button", name="Choisir les jours").click()
     page.get_by_role("button", name="Voir le récapitulatif").click()
-    assert page.get_by_role("heading", name="3 réservations à supprimer").is_visible()
+    expect(page.get_by_role("heading", name="3 réservations à supprimer")).to_be_visible()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("3 réservations supprimées.").is_visible()
+    expect(page.get_by_text("3 réservations supprimées.")).to_be_visible()
     assert_accessible(page)
     remaining = Booking.objects.filter(status="booked")
     assert remaining.filter(child=hugo, activity__kind="evening1").count() == 1  # 30/11 kept
@@ -167,11 +170,11 @@ def test_agent_takes_attendance_and_closes_a_day(page, clock_at_thursday, martin
     page.get_by_label("Date").first.fill(MONDAY.isoformat())
     page.get_by_label("Activité").select_option(label="Accueil Soir 1")
     page.get_by_role("button", name="Ouvrir la feuille").click()
-    assert page.get_by_text("PAI").first.is_visible()
+    expect(page.get_by_text("PAI").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("présent").first.check()
     page.get_by_role("button", name="Enregistrer le pointage").click()
-    assert page.get_by_text("Pointage enregistré").is_visible()
+    expect(page.get_by_text("Pointage enregistré")).to_be_visible()
     assert_accessible(page)
 
     page.goto("/gestion/agenda/")
@@ -179,8 +182,8 @@ def test_agent_takes_attendance_and_closes_a_day(page, clock_at_thursday, martin
     form.get_by_label("Date").fill("2026-12-04")
     form.get_by_label("Motif").fill("Grève")
     page.get_by_role("button", name="Fermer ce jour").click()
-    assert page.get_by_text("Le 04/12/2026 est désormais fermé.").is_visible()
-    assert page.get_by_role("cell", name="Grève").is_visible()
+    expect(page.get_by_text("Le 04/12/2026 est désormais fermé.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Grève")).to_be_visible()
     assert_accessible(page)
 
 

@@ -1,6 +1,7 @@
 """The calendar feed page in a browser: create (shown once), renew, switch off; axe each time."""
 
 import pytest
+from playwright.sync_api import expect
 
 from portail.agenda.models import CalendarFeed
 from tests.conftest import assert_accessible, login
@@ -27,7 +28,7 @@ def test_create_then_switch_off_the_calendar_address(page):
     page.get_by_role("button", name="Désactiver mon adresse").click()
     assert_accessible(page)  # the confirmation page, without JavaScript
     page.get_by_role("button", name="Oui, désactiver").click()
-    assert page.get_by_text("elle ne fonctionne plus").is_visible()
+    expect(page.get_by_text("elle ne fonctionne plus")).to_be_visible()
     assert_accessible(page)
     assert not CalendarFeed.objects.filter(household=household).exists()
     assert page.request.get(address).status == 404

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 
@@ -31,4 +32,4 @@ def test_the_interactive_console_runs_under_the_sites_csp(page):
     page.goto("/api/v1/console/")
     page.get_by_text("Effectifs par jour, école et activité").wait_for()
     assert page.locator(".opblock").count() == 12
-    assert page.get_by_role("button", name="Authorize").is_visible()
+    expect(page.get_by_role("button", name="Authorize")).to_be_visible()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from portail.billing import selectors
 from portail.billing.models import CashReceipt, LedgerEntry
@@ -28,12 +29,12 @@ def test_family_at_zero_is_sent_to_top_up_before_booking(page):
         page.goto("/agenda/")
         notice = page.locator("#booking-blocked")
         assert "doit être crédité avant de pouvoir réserver" in notice.inner_text()
-        assert notice.get_by_role("link", name="recharger mon compte").is_visible()
+        expect(notice.get_by_role("link", name="recharger mon compte")).to_be_visible()
         assert_accessible(page)
 
         # the day page: no new booking, but the booked slot can still be cancelled
         page.goto(f"/agenda/enfant/{lea.pk}/{MONDAY.isoformat()}/")
-        assert page.locator("#booking-blocked").is_visible()
+        expect(page.locator("#booking-blocked")).to_be_visible()
         assert page.get_by_label("Restauration scolaire").is_disabled()
         assert page.get_by_label("Accueil matin").is_enabled()
         assert_accessible(page)
@@ -52,7 +53,7 @@ def test_family_at_zero_is_sent_to_top_up_before_booking(page):
         # the link leads to the top-up form, open
         page.locator("#booking-blocked").get_by_role("link", name="recharger mon compte").click()
         page.wait_for_url("**/paiements/?recharger=1*")
-        assert page.get_by_label("Montant à créditer (€)").is_visible()
+        expect(page.get_by_label("Montant à créditer (€)")).to_be_visible()
         assert_accessible(page)
     assert not household.children.get().bookings.filter(status="booked").exists()
 

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from playwright.sync_api import expect
 
 from portail.accounts.models import User
 from tests.conftest import assert_accessible, login
@@ -70,12 +71,12 @@ def test_the_menu_folds_on_a_phone_and_not_on_a_desktop(page):
     assert not payments.is_visible()
     assert menu.locator("summary").bounding_box()["height"] >= 44
     menu.get_by_text("Menu").click()
-    assert payments.is_visible()
+    expect(payments).to_be_visible()
     assert payments.bounding_box()["height"] >= 44
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/")
     assert not menu.locator("summary").is_visible()
-    assert payments.is_visible()
+    expect(payments).to_be_visible()
     assert menu.bounding_box()["height"] < 60  # one row
 
 
@@ -85,7 +86,7 @@ def test_the_history_is_stacked_rows_on_a_phone(page):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/paiements/")
     row = page.locator("table.ledger tbody tr").first
-    assert row.is_visible()
+    expect(row).to_be_visible()
     first = page.locator("table.ledger td").first
     assert first.evaluate("td => getComputedStyle(td).display") == "flex"  # one line per value
     # Each value with its label (the column heading is hidden on a phone).

@@ -76,7 +76,7 @@ def test_first_login_creates_account_and_household_then_logout(page, franceconne
     assert field(page, "Adresse e-mail").input_value() == "angela.dubois@example.test"
     assert_accessible(page)
     page.get_by_role("button", name="valider").click()
-    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     assert_accessible(page)
     field(page, "Téléphone").fill("06 11 22 33 44")
     field(page, "Adresse").fill("3 rue des Lilas")
@@ -129,7 +129,7 @@ def test_link_from_options_sign_in_then_unlink(page, franceconnect):
     page.get_by_role("button", name=FC_BUTTON).click()
     choose_identity(page, "fc-camille-martin")
     assert signed_in(page)
-    assert page.get_by_text(parent.get_full_name()).first.is_visible()
+    expect(page.get_by_text(parent.get_full_name()).first).to_be_visible()
 
     page.goto("/compte/profil/options/")
     page.get_by_role("button", name="Délier FranceConnect").click()

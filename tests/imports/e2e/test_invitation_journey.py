@@ -3,6 +3,7 @@ an identifier and a password and lands on the household, children and balance (a
 page)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from portail.imports.models import ImportRun
 from tests.conftest import assert_accessible, login
@@ -23,7 +24,7 @@ def test_import_then_invited_parent_finds_the_household(page, mailbox, admin_use
         page.locator("#id_file").set_input_files(str(SAMPLES / name))
         page.get_by_role("button", name="Vérifier le fichier (simulation)").click()
         page.get_by_role("button", name="Confirmer l'import").wait_for()
-        assert page.get_by_text("vérifié, en attente de confirmation").is_visible()
+        expect(page.get_by_text("vérifié, en attente de confirmation")).to_be_visible()
         assert_accessible(page)
         page.get_by_role("button", name="Confirmer l'import").click()
         page.locator("#run-state", has_text="importé").wait_for()
@@ -34,14 +35,14 @@ def test_import_then_invited_parent_finds_the_household(page, mailbox, admin_use
     body = mailbox.last("elodie.lefevre@example.org")["body"]
     link = next(w for w in body.split() if "/invitation/" in w)
     page.goto("/invitation/" + link.split("/invitation/", 1)[1])
-    assert page.get_by_text("Famille Lefèvre").first.is_visible()
+    expect(page.get_by_text("Famille Lefèvre").first).to_be_visible()
     assert_accessible(page)
     page.locator("#id_username").fill("elodie.lefevre")
     page.locator("#id_password1").fill("Lac-Leman-2026")
     page.locator("#id_password2").fill("Lac-Leman-2026")
     page.get_by_role("button", name="Créer mon accès").click()
     page.get_by_role("heading", name="Votre foyer : Famille Lefèvre").wait_for()
-    assert page.get_by_text("Théo Lefèvre").is_visible()
-    assert page.get_by_text("Inès Lefèvre").is_visible()
+    expect(page.get_by_text("Théo Lefèvre")).to_be_visible()
+    expect(page.get_by_text("Inès Lefèvre")).to_be_visible()
     assert page.locator("#balance").inner_text() == "25,40\xa0€"
     assert_accessible(page)

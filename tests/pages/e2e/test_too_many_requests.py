@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from portail.pages.models import ContactMessage
 from tests.conftest import assert_accessible
@@ -15,6 +16,6 @@ def test_a_client_over_the_limit_gets_the_french_429_page(page, settings):
         page.get_by_label("message").fill("Bonjour.")
         page.get_by_role("button", name="Envoyer").click()
     assert page.locator("h1").inner_text() == "Trop de tentatives"
-    assert page.get_by_text("appelez le service au 04 50 00 00 00").is_visible()
+    expect(page.get_by_text("appelez le service au 04 50 00 00 00")).to_be_visible()
     assert_accessible(page)
     assert ContactMessage.objects.count() == 1

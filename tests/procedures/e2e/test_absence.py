@@ -31,7 +31,7 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     page.get_by_role("link", name="Déclarer l'absence d'un enfant").click()
     assert_accessible(page)
     page.get_by_role("button", name="SUIVANT").click()  # nothing chosen: errors, no draft
-    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     assert not ServiceRequest.objects.exists()
     page.get_by_label("J'accepte les conditions générales d'utilisation du service").check()
     page.get_by_label("Enfant").select_option(label=str(child))
@@ -41,8 +41,8 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     assert_accessible(page)
     page.get_by_role("button", name="SUIVANT").click()
 
-    assert page.get_by_text(child.school.name).is_visible()  # school shown automatically
-    assert page.get_by_text("CE1").is_visible()
+    expect(page.get_by_text(child.school.name)).to_be_visible()  # school shown automatically
+    expect(page.get_by_text("CE1")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Motif de l'absence").select_option(label="Maladie")
     page.get_by_label("Date à supprimer (une seule date par demande)").fill(day.isoformat())
@@ -50,12 +50,12 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     page.get_by_label("Restauration scolaire").check()
     page.get_by_role("button", name="SUIVANT").click()
 
-    assert page.get_by_role("heading", name="Date et créneaux à supprimer").is_visible()
+    expect(page.get_by_role("heading", name="Date et créneaux à supprimer")).to_be_visible()
     summary = page.locator("dl.details").inner_text()
     assert "Maladie" in summary and day.strftime("%d/%m/%Y") in summary
     assert "Accueil matin, Restauration scolaire" in summary
-    assert page.get_by_role("link", name="MODIFIER LES INFORMATIONS").is_visible()
-    assert page.get_by_role("button", name="ANNULER LA DEMANDE").is_visible()
+    expect(page.get_by_role("link", name="MODIFIER LES INFORMATIONS")).to_be_visible()
+    expect(page.get_by_role("button", name="ANNULER LA DEMANDE")).to_be_visible()
     assert_accessible(page)
     # Nothing reaches the service before « ENREGISTRER LA DEMANDE ».
     assert ServiceRequest.objects.get().status == Status.DRAFT
@@ -64,7 +64,9 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
 
     sr = ServiceRequest.objects.get()
     assert sr.status == Status.PENDING
-    assert page.get_by_text(f"Votre demande {sr.reference} a bien été enregistrée.").is_visible()
+    expect(
+        page.get_by_text(f"Votre demande {sr.reference} a bien été enregistrée.")
+    ).to_be_visible()
     assert_accessible(page)
     mail = mailbox.last(user.email)
     assert sr.reference in mail["subject"] and "en attente" in mail["subject"]
@@ -73,8 +75,8 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("link", name="Mes demandes").first.click()
     row = page.locator("tr", has_text=sr.reference)
-    assert row.get_by_text("en attente").is_visible()
-    assert row.get_by_role("link", name="Modifier").is_visible()
+    expect(row.get_by_text("en attente")).to_be_visible()
+    expect(row.get_by_role("link", name="Modifier")).to_be_visible()
     assert_accessible(page)
 
     # The agent takes it and closes it.
@@ -86,10 +88,10 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     page.get_by_role("link", name=sr.reference).click()
     assert_accessible(page)
     page.get_by_role("button", name="Prendre en traitement").click()
-    assert page.get_by_text(f"Demande {sr.reference} : traitement.").is_visible()
+    expect(page.get_by_text(f"Demande {sr.reference} : traitement.")).to_be_visible()
     page.get_by_label("Message à la famille").fill("Bon rétablissement.")
     page.get_by_role("button", name="Clore").click()
-    assert page.get_by_text(f"Demande {sr.reference} : clos.").is_visible()
+    expect(page.get_by_text(f"Demande {sr.reference} : clos.")).to_be_visible()
     assert_accessible(page)
 
     cancelled = Booking.objects.filter(child=child, date=day, status=Booking.Status.CANCELLED)
@@ -110,7 +112,7 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     row = page.locator("tr", has_text=sr.reference)
     assert row.get_by_role("link", name="Modifier").count() == 0
     row.get_by_role("link", name="Détail").click()
-    assert page.get_by_text("Bon rétablissement.").first.is_visible()
+    expect(page.get_by_text("Bon rétablissement.").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -145,11 +147,11 @@ def test_absence_on_a_day_without_booking_is_refused_then_the_draft_cancelled(
     assert_accessible(page)
     # « ANNULER LA DEMANDE » asks first (a page, no JavaScript needed).
     page.get_by_role("button", name="ANNULER LA DEMANDE").click()
-    assert page.get_by_role("heading", name="Annuler cette demande ?").is_visible()
+    expect(page.get_by_role("heading", name="Annuler cette demande ?")).to_be_visible()
     assert_accessible(page)
     assert ServiceRequest.objects.exists()
     page.get_by_role("button", name="Oui, annuler la demande").click()
-    assert page.get_by_text("La demande a été abandonnée et supprimée.").is_visible()
+    expect(page.get_by_text("La demande a été abandonnée et supprimée.")).to_be_visible()
     assert not ServiceRequest.objects.exists()
 
 
@@ -170,7 +172,7 @@ def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, ma
     page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("link", name="Mes demandes").first.click()
     row = page.locator("tbody tr").first
-    assert row.get_by_text("brouillon").is_visible()
+    expect(row.get_by_text("brouillon")).to_be_visible()
     row.get_by_role("link", name="Modifier").click()  # resumes where the parent left
     page.get_by_label("Motif de l'absence").select_option(label="Maladie")
     page.get_by_label("Date à supprimer (une seule date par demande)").fill(day.isoformat())
@@ -183,7 +185,7 @@ def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, ma
     # Still « en attente »: the parent may modify it.
     page.goto("/demarches/mes-demandes/")
     page.locator("tr", has_text=sr.reference).get_by_role("link", name="Modifier").click()
-    assert page.get_by_text(f"Vous modifiez la demande {sr.reference}").is_visible()
+    expect(page.get_by_text(f"Vous modifiez la demande {sr.reference}")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="SUIVANT").click()
     page.get_by_label("Accueil matin").check()
@@ -201,5 +203,5 @@ def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, ma
     page.get_by_role("button", name="Oui, annuler la demande").click()
     sr.refresh_from_db()
     assert sr.status == Status.CANCELLED
-    assert page.get_by_text("annulé").first.is_visible()
+    expect(page.get_by_text("annulé").first).to_be_visible()
     assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference} : annulé"

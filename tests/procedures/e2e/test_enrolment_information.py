@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portail.messaging.models import OutboundEmail
 from portail.procedures.models import ServiceRequest, Status
@@ -31,7 +32,7 @@ def test_enrolment_of_a_new_child_with_its_documents(page, parent, mailbox):
     page.get_by_label("École").select_option(label="École de Veigy")
     page.get_by_label("Niveau").select_option(label="Petite section")
     page.get_by_role("button", name="SUIVANT").click()
-    assert page.get_by_text("Obligatoire pour un nouvel enfant.").first.is_visible()
+    expect(page.get_by_text("Obligatoire pour un nouvel enfant.").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Prénom du nouvel enfant").fill("Nina")
     page.get_by_label("Nom du nouvel enfant", exact=True).fill("Martin")
@@ -39,7 +40,7 @@ def test_enrolment_of_a_new_child_with_its_documents(page, parent, mailbox):
     page.get_by_role("button", name="SUIVANT").click()
 
     documents = page.locator("#justificatifs")
-    assert documents.get_by_role("heading", name="Pièces justificatives").is_visible()
+    expect(documents.get_by_role("heading", name="Pièces justificatives")).to_be_visible()
     assert "Avis d" not in documents.inner_text()
     assert "non fourni" in documents.inner_text()
     assert_accessible(page)
@@ -79,7 +80,7 @@ def test_information_request_without_account_answered_by_email(page, mailbox):
     page.get_by_label("Votre message").fill("Où trouver les menus ?")
     page.get_by_role("button", name="Envoyer").click()
     # Nothing reaches the service before the address is proven: one mail with a link.
-    assert page.get_by_role("heading", name="Vérifiez votre boîte mail").is_visible()
+    expect(page.get_by_role("heading", name="Vérifiez votre boîte mail")).to_be_visible()
     assert_accessible(page)
     assert not ServiceRequest.objects.exists()
     confirmation = mailbox.last("paul@example.test")
@@ -87,7 +88,7 @@ def test_information_request_without_account_answered_by_email(page, mailbox):
     assert "Menus" not in confirmation["body"]  # nothing typed by the sender is relayed
     link = re.search(r"https?://\S+/demarches/confirmer/\S+/", confirmation["body"]).group(0)
     page.goto("/demarches/" + link.split("/demarches/", 1)[1])
-    assert page.get_by_text("Où trouver les menus ?").is_visible()
+    expect(page.get_by_text("Où trouver les menus ?")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Envoyer ma demande").click()
     sr = ServiceRequest.objects.get()
@@ -104,7 +105,7 @@ def test_information_request_without_account_answered_by_email(page, mailbox):
     row.get_by_role("link", name=sr.reference).click()
     page.get_by_role("button", name="Prendre en traitement").click()
     page.get_by_role("button", name="Clore").click()
-    assert page.get_by_text("Écrivez la réponse à envoyer.").is_visible()  # answer required
+    expect(page.get_by_text("Écrivez la réponse à envoyer.")).to_be_visible()  # answer required
     assert_accessible(page)
     page.get_by_label("Message à la famille").fill("Les menus sont affichés à l'école.")
     page.get_by_role("button", name="Clore").click()
@@ -130,7 +131,7 @@ def test_refusal_and_send_back_reach_the_parent(page, parent, mailbox):
     login(page, AgentFactory().username)
     page.goto(f"/gestion/demandes/{sr.pk}/")
     page.get_by_role("button", name="Refuser").click()
-    assert page.get_by_text("Écrivez un message à la famille.").is_visible()
+    expect(page.get_by_text("Écrivez un message à la famille.")).to_be_visible()
     page.get_by_label("Message à la famille").fill("Liste déjà à jour.")
     page.get_by_role("button", name="Refuser").click()
     page.goto(f"/gestion/demandes/{other.pk}/")
@@ -141,17 +142,17 @@ def test_refusal_and_send_back_reach_the_parent(page, parent, mailbox):
     page.context.clear_cookies()
     login(page, user.username)
     page.goto("/demarches/mes-demandes/")
-    assert page.locator("tr", has_text=sr.reference).get_by_text("refusé").is_visible()
+    expect(page.locator("tr", has_text=sr.reference).get_by_text("refusé")).to_be_visible()
     back = page.locator("tr", has_text=other.reference)
-    assert back.get_by_text("brouillon").is_visible()
+    expect(back.get_by_text("brouillon")).to_be_visible()
     page.get_by_label("Statut").select_option(label="refusé")
     page.get_by_role("button", name="Filtrer").click()
     assert page.locator("tbody tr").count() == 1
     page.locator("tr", has_text=sr.reference).get_by_role("link", name="Détail").click()
-    assert page.get_by_text("Liste déjà à jour.").first.is_visible()
+    expect(page.get_by_text("Liste déjà à jour.").first).to_be_visible()
     page.goto("/demarches/mes-demandes/")
     page.locator("tr", has_text=other.reference).get_by_role("link", name="Modifier").click()
-    assert page.get_by_text("Ajoutez le téléphone de la grand-mère.").is_visible()
+    expect(page.get_by_text("Ajoutez le téléphone de la grand-mère.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="valider la demande").click()
     other.refresh_from_db()
@@ -182,7 +183,7 @@ def test_failing_mail_server_neither_blocks_the_parent_nor_loses_mail(
     assert sr.status == Status.PENDING  # the parent is not blocked
     page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("link", name="Messages").click()
-    assert page.get_by_text(f"Demande {sr.reference} : en attente").is_visible()  # in-app now
+    expect(page.get_by_text(f"Demande {sr.reference} : en attente")).to_be_visible()  # in-app now
     email = OutboundEmail.objects.get(to=user.email)
     assert email.status == OutboundEmail.Status.RETRY and len(mailbox) == 0
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portail.procedures.models import ServiceRequest, Status
 from tests.conftest import assert_accessible, login
@@ -22,7 +23,7 @@ def test_pickups_journey_add_existing_and_new_remove_then_agent_closes(page, par
 
     table = page.locator("table")
     assert "Durand" in table.inner_text() and "Leroy" not in table.inner_text()
-    assert page.get_by_role("columnheader", name="action").is_visible()
+    expect(page.get_by_role("columnheader", name="action")).to_be_visible()
     assert_accessible(page)
 
     # One already in the account (authorised for Hugo).
@@ -37,7 +38,7 @@ def test_pickups_journey_add_existing_and_new_remove_then_agent_closes(page, par
     page.get_by_label("nouvelle", exact=True).check()
     page.get_by_label("Prénom").fill("Anne")
     page.get_by_role("button", name="Ajouter").click()
-    assert page.get_by_text("Ce champ est obligatoire.").first.is_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     assert page.get_by_label("Prénom").input_value() == "Anne"  # nothing typed is lost
     assert_accessible(page)
     page.get_by_label(re.compile(r"^Nom")).fill("Petit")
@@ -53,7 +54,7 @@ def test_pickups_journey_add_existing_and_new_remove_then_agent_closes(page, par
 
     sr = ServiceRequest.objects.get()
     assert sr.status == Status.PENDING
-    assert page.get_by_text("en attente").first.is_visible()
+    expect(page.get_by_text("en attente").first).to_be_visible()
     assert_accessible(page)
     assert sr.reference in mailbox.last(user.email)["subject"]
 
@@ -63,7 +64,7 @@ def test_pickups_journey_add_existing_and_new_remove_then_agent_closes(page, par
     page.goto(f"/gestion/demandes/{sr.pk}/")
     page.get_by_role("button", name="Prendre en traitement").click()
     page.get_by_role("button", name="Clore").click()
-    assert page.get_by_text(f"Demande {sr.reference} : clos.").is_visible()
+    expect(page.get_by_text(f"Demande {sr.reference} : clos.")).to_be_visible()
     assert sorted(str(p) for p in lea.authorized_pickups.all()) == ["Anne Petit", "Marc Leroy"]
     assert [str(p) for p in hugo.authorized_pickups.all()] == ["Marc Leroy"]
     assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference} : clos"
@@ -82,7 +83,7 @@ def test_pickups_form_checks_phone_duplicates_adults_and_empty_request(page, par
 
     # Nothing changed: the request is refused with a message.
     page.get_by_role("button", name="valider la demande").click()
-    assert page.get_by_text("La liste n'a pas changé").is_visible()
+    expect(page.get_by_text("La liste n'a pas changé")).to_be_visible()
     assert ServiceRequest.objects.get().status == Status.DRAFT
     assert_accessible(page)
 
@@ -102,7 +103,7 @@ def test_pickups_form_checks_phone_duplicates_adults_and_empty_request(page, par
     page.get_by_label(re.compile(r"^Nom")).fill("DURAND")
     page.get_by_label("Téléphone").fill("06 11 22 33 44")
     page.get_by_role("button", name="Ajouter").click()
-    assert page.get_by_text("Cette personne est déjà dans la liste.").is_visible()
+    expect(page.get_by_text("Cette personne est déjà dans la liste.")).to_be_visible()
     assert_accessible(page)
 
     # The household's adults are offered among those already in the account.

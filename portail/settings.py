@@ -367,6 +367,12 @@ ANONYMOUS_FORMS_WINDOW_MINUTES = env.int("ANONYMOUS_FORMS_WINDOW_MINUTES", defau
 ANONYMOUS_FORMS_PER_ADDRESS = env.int("ANONYMOUS_FORMS_PER_ADDRESS", default=10)
 ANONYMOUS_FORMS_PER_EMAIL = env.int("ANONYMOUS_FORMS_PER_EMAIL", default=1)
 
+# --- partner API ---
+# Calls with an unknown token, per client address and minute, before a 429 (token guessing);
+# days the call log is kept (`manage.py purge_api_calls`, daily).
+API_UNKNOWN_TOKEN_PER_MINUTE = env.int("API_UNKNOWN_TOKEN_PER_MINUTE", default=20)
+API_CALL_LOG_DAYS = env.int("API_CALL_LOG_DAYS", default=90)
+
 # --- agenda ---
 # A parent books or cancels day D until the end of the day that leaves this many full days
 # before D (« 72h, 3 jours pleins »); counted in working days when AGENDA_DELAY_WORKING_DAYS.

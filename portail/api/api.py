@@ -17,9 +17,10 @@ from portail.agenda import selectors as agenda
 from portail.api import schemas as s
 from portail.api.models import Scope
 from portail.api.selectors import application_for_token
-from portail.api.services import over_rate_limit
+from portail.api.services import over_rate_limit, unknown_token_over_limit
 from portail.billing import selectors as billing
 from portail.core.money import to_money
+from portail.core.network import client_ip
 from portail.families import selectors as families
 from portail.families import services as family_services
 
@@ -28,7 +29,11 @@ MAX_PERIOD_DAYS = 366
 
 
 class RateLimited(Exception):
-    pass
+    """Over a limit for the current minute; `message` says which, in French."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 class ApiError(HttpError):
@@ -52,12 +57,20 @@ class PartnerBearer(HttpBearer):
     def authenticate(self, request, token):
         application = application_for_token(token)
         if application is None:
+            if unknown_token_over_limit(client_ip(request)):
+                # Someone trying tokens: stopped before it costs a lookup each.
+                raise RateLimited(
+                    _(
+                        "Too many calls with an unknown access token from this address: "
+                        "try again in a minute."
+                    )
+                )
             return None
         request.api_application = application
         if not application.is_usable():
             return None
         if over_rate_limit(application):
-            raise RateLimited
+            raise RateLimited(_("Too many requests for this application: try again in a minute."))
         if self.scope is not None and self.scope not in application.scopes:
             raise ApiError(
                 403,
@@ -170,12 +183,7 @@ def _unauthorized(request, exc):
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request, exc):
-    return _error(
-        request,
-        429,
-        _("Too many requests for this application: try again in a minute."),
-        headers={"Retry-After": "60"},
-    )
+    return _error(request, 429, exc.message, headers={"Retry-After": "60"})
 
 
 @api.exception_handler(Http404)

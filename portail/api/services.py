@@ -1,10 +1,12 @@
 """Writes of the API app: partner applications' tokens, the call log, the rate limit."""
 
-from django.core.cache import cache
+import datetime
+
+from django.conf import settings
 from django.db import transaction
 
 from portail.api.models import ApiCall, PartnerApplication
-from portail.core import clock
+from portail.core import clock, ratelimit
 from portail.core.audit import record
 from portail.core.tokens import new_token
 
@@ -58,14 +60,21 @@ def over_rate_limit(application: PartnerApplication) -> bool:
     """Count this call in the application's current minute (shared cache); True beyond its
     limit. A fixed window: at most twice the limit across a minute's boundary, which is enough
     to protect the portal from a partner's runaway loop."""
-    key = f"api-rate:{application.pk}:{int(clock.now().timestamp()) // 60}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > application.rate_limit
+    return not ratelimit.hit("api:application", str(application.pk), application.rate_limit, 60)
+
+
+def unknown_token_over_limit(ip: str) -> bool:
+    """Count one call with an unknown token from this address; True beyond the setting. Calls
+    that guess tokens are refused before they cost a lookup each."""
+    return not ratelimit.hit("api:unknown-token", ip, settings.API_UNKNOWN_TOKEN_PER_MINUTE, 60)
+
+
+def purge_calls(now) -> int:
+    """Delete the call log older than API_CALL_LOG_DAYS (daily job): the log answers « who
+    called what lately », not an archive; changes made through the API stay in the audit."""
+    limit = now - datetime.timedelta(days=settings.API_CALL_LOG_DAYS)
+    deleted, _ = ApiCall.objects.filter(at__lt=limit).delete()
+    return deleted
 
 
 def log_call(*, application, method: str, path: str, status: int, client_ip: str) -> None:

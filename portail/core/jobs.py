@@ -194,6 +194,12 @@ JOBS: tuple[Job, ...] = (
         date_offset=0,
     ),
     Job(
+        "purge_api_calls",
+        "purge_api_calls",
+        Daily(_at(1, 45)),
+        gettext_lazy("Delete the partner API's call log past its retention."),
+    ),
+    Job(
         "check_ledger",
         "check_ledger",
         Daily(_at(5, 30)),

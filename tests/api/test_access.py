@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client, override_settings
 
 from portail.api.api import api
@@ -209,3 +210,34 @@ def test_the_scope_is_checked_before_the_parameters(town):
     _app, token = make_application([Scope.FAMILIES_READ.value])
     response = ApiClient(token).get("/api/v1/ledger/entries?date_from=hier")
     assert response.status_code == 403
+
+
+@override_settings(API_UNKNOWN_TOKEN_PER_MINUTE=5)
+def test_guessing_tokens_from_one_address_is_stopped_for_a_minute(town):
+    guesser = ApiClient("devine", REMOTE_ADDR="203.0.113.9")
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0, 5, tzinfo=datetime.UTC)):
+        statuses = [guesser.get("/api/v1/schools").status_code for _ in range(6)]
+        assert statuses == [401] * 5 + [429]
+        response = guesser.get("/api/v1/schools")
+        assert response["Retry-After"] == "60"
+        assert "jeton d'accès inconnu" in response.json()["detail"]
+        # A partner with a valid token, from another address, is not held up by the guesser.
+        _app, token = make_application()
+        assert (
+            ApiClient(token, REMOTE_ADDR="198.51.100.7").get("/api/v1/schools").status_code == 200
+        )
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 1, 5, tzinfo=datetime.UTC)):
+        assert guesser.get("/api/v1/schools").status_code == 401
+
+
+@override_settings(API_CALL_LOG_DAYS=90)
+def test_the_call_log_is_purged_past_its_retention_by_the_daily_job(town):
+    _app, token = make_application()
+    client = ApiClient(token)
+    for day in (datetime.date(2026, 8, 1), datetime.date(2026, 9, 1), datetime.date(2026, 11, 1)):
+        with time_machine.travel(datetime.datetime.combine(day, datetime.time(9), datetime.UTC)):
+            client.get("/api/v1/schools")
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 1, 45, tzinfo=datetime.UTC)):
+        call_command("run_job", "purge_api_calls")
+    kept = sorted(call.at.date() for call in ApiCall.objects.all())
+    assert kept == [datetime.date(2026, 9, 1), datetime.date(2026, 11, 1)]

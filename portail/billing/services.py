@@ -654,8 +654,8 @@ def tax_certificate_year_over(year: int) -> bool:
 @transaction.atomic
 def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxCertificate | None:
     """The child's certificate of amounts actually paid in a civil year (docs/billing.md):
-    the last one when its figures are unchanged, else a new number that `replaces` it.
-    None when nothing eligible was paid: no certificate, no number used."""
+    the last one when its figures are unchanged, else a new number that `replaces` it (even
+    at 0 €). None when nothing eligible was paid and none was issued: no number used."""
     if child.household_id != household.pk:
         raise BillingError(_("Unknown child."))
     if not tax_certificate_year_over(year):
@@ -667,8 +667,10 @@ def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxC
     last = TaxCertificate.objects.filter(household=household, child=child, year=year).first()
     if last and last.same_figures(figures):
         return last
-    if figures.amount == ZERO:
+    if figures.amount == ZERO and last is None:
         return None
+    # Down to 0 € after a correction: a corrective certificate of 0 € still replaces the old
+    # one, which would otherwise stay valid for sums no longer paid.
     name, address = payer_of(household)
     issued_in = clock.today().year
     return TaxCertificate.objects.create(

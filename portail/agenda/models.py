@@ -76,7 +76,7 @@ class PriceBracket(models.Model):
         verbose_name_plural = _("price brackets")
 
     def __str__(self):
-        return f"{self.activity}: QF {self.qf_min}-{self.qf_max or '∞'} {self.price}"
+        return f"{self.activity}\u00a0: QF {self.qf_min}-{self.qf_max or '∞'} {self.price}"
 
 
 class Closure(models.Model):
@@ -199,7 +199,7 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
 
     def __str__(self):
-        return f"{self.child} {self.activity.name} {self.date:%d/%m/%Y}: {self.state}"
+        return f"{self.child} {self.activity.name} {self.date:%d/%m/%Y}\u00a0: {self.state}"
 
 
 class CalendarFeed(models.Model):

@@ -204,7 +204,7 @@ class DocumentCounter(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.year}: {self.last}"
+        return f"{self.kind} {self.year}\u00a0: {self.last}"
 
 
 class CashReceipt(models.Model):

@@ -58,4 +58,4 @@ class OutboundEmail(models.Model):
         verbose_name_plural = _("outbound e-mails")
 
     def __str__(self):
-        return f"{self.to}: {self.subject}"
+        return f"{self.to}\u00a0: {self.subject}"

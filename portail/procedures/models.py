@@ -99,7 +99,7 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status changes")
 
     def __str__(self):
-        return f"{self.request}: {self.from_status} -> {self.to_status}"
+        return f"{self.request}\u00a0: {self.from_status} → {self.to_status}"
 
 
 class ReferenceCounter(models.Model):
@@ -109,7 +109,7 @@ class ReferenceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     def __str__(self):
-        return f"{self.year}: {self.last}"
+        return f"{self.year}\u00a0: {self.last}"
 
 
 class PendingConfirmation(models.Model):

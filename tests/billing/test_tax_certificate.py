@@ -289,7 +289,7 @@ def test_pdf_carries_the_legal_mentions(client, hugo, activities):
         client.force_login(user)
         text = pdf_text(client.post(PAGE, {"year": 2026, "child": child.pk}))
     flat = " ".join(text.split())
-    assert "Commune de Viry" in flat and "SIRET : 21740305700015" in flat
+    assert "Commune de Viry" in flat and "SIRET\u00a0: 21740305700015" in flat
     assert "du 1er janvier 2026 au 31 décembre 2026" in flat
     assert "Hugo" in flat and "2 septembre 2021" in flat and user.last_name in flat
     assert "16,40" in flat and "4,10" not in flat

@@ -99,7 +99,7 @@ def test_the_history_is_stacked_rows_on_a_phone(page):
 def test_the_forgotten_password_link_is_a_44px_target(page, width):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto("/compte/login/")
-    for name in ("Mot de passe oublié ?", "Mot de passe ou identifiant oublié"):
+    for name in ("Mot de passe oublié\u00a0?", "Mot de passe ou identifiant oublié"):
         assert page.get_by_role("link", name=name).bounding_box()["height"] >= 44, name
 
 

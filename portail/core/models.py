@@ -45,7 +45,10 @@ class TownSettings(models.Model):
     )
     opening_hours = models.TextField(
         _("opening hours"),
-        default="Lundi, mardi, jeudi\u00a0: 8 h 30 – 12 h et 13 h 30 – 17 h\nMercredi\u00a0: 8 h 30 – 12 h",
+        default=(
+            "Lundi, mardi, jeudi\u00a0: 8 h 30 – 12 h et 13 h 30 – 17 h\n"
+            "Mercredi\u00a0: 8 h 30 – 12 h"
+        ),
     )
     school_zone = models.CharField(
         _("school holidays zone"), max_length=6, choices=Zone.choices, default=Zone.A

@@ -82,7 +82,7 @@ def test_french_typography_wants_a_no_break_space_before_double_signs_and_in_gui
     assert fix("Continuer ? Oui! ; fin") == f"Continuer{NB}? Oui{NB}!{NB}; fin"
     assert fix("cliquez sur « valider »") == f"cliquez sur «{NB}valider{NB}»"
     assert fix("Entre 1.00 € et 1000.00 €") == "Entre 1,00 € et 1000,00 €"
-    assert fix(f"Qu’est-ce\u202f?") == f"Qu’est-ce{NB}?"  # one no-break space, not two kinds
+    assert fix("Qu’est-ce\u202f?") == f"Qu’est-ce{NB}?"  # one no-break space, not two kinds
 
 
 def test_french_typography_leaves_code_alone():

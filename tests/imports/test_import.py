@@ -165,10 +165,12 @@ def test_every_kind_of_error_refuses_the_whole_file(admin_user, schools, arpege)
         ],
         5: ["solde repris\u00a0: «\u00a0dix euros\u00a0» n'est pas un montant (par exemple 12,50)"],
         6: [
-            "date du solde repris\u00a0: «\u00a032/13/2026\u00a0» n'est pas une date (par exemple 31/12/2026)"
+            "date du solde repris\u00a0: «\u00a032/13/2026\u00a0» n'est pas une date "
+            "(par exemple 31/12/2026)"
         ],
         7: [
-            "adulte 1\u00a0: e-mail\u00a0: «\u00a0pas-une-adresse\u00a0» n'est pas une adresse e-mail"
+            "adulte 1\u00a0: e-mail\u00a0: «\u00a0pas-une-adresse\u00a0» "
+            "n'est pas une adresse e-mail"
         ],
         8: ["l'identifiant F1 est déjà à la ligne 2"],
         9: ["nom du foyer\u00a0: valeur manquante (ou le nom de l'adulte 1)"],
@@ -197,11 +199,13 @@ def test_errors_of_children_and_changed_balance(admin_user, schools, arpege):
     assert reasons == {
         3: ["foyer F9999 inconnu\u00a0: importez d'abord le fichier des foyers"],
         4: [
-            "école «\u00a0École de Nulle Part\u00a0» inconnue\u00a0: créez-la d'abord dans l'administration"
+            "école «\u00a0École de Nulle Part\u00a0» inconnue\u00a0: "
+            "créez-la d'abord dans l'administration"
         ],
         5: [
             "niveau\u00a0: «\u00a06e\u00a0» n'est pas une valeur connue",
-            "projet d'accueil individualisé (PAI)\u00a0: «\u00a0peut-être\u00a0» n'est ni oui ni non",
+            "projet d'accueil individualisé (PAI)\u00a0: «\u00a0peut-être\u00a0» "
+            "n'est ni oui ni non",
         ],
         6: ["date de naissance\u00a0: dans le futur"],
     }
@@ -316,8 +320,8 @@ def test_one_invitation_per_address_and_one_confirmation(admin_user, arpege):
     ).encode()
     run = check(arpege, "households", "f.csv", content, admin_user)
     assert (
-        "une invitation part déjà à ana@example.org pour un autre adulte\u00a0: une seule par adresse"
-        in run.lines[1]["details"]
+        "une invitation part déjà à ana@example.org pour un autre adulte\u00a0: "
+        "une seule par adresse" in run.lines[1]["details"]
     )
     services.confirm_run(run, admin_user)
     with pytest.raises(ValueError):  # a second click does not run it twice

@@ -385,27 +385,3 @@ def test_a_payment_reversed_the_next_year_corrects_the_year_it_paid(hugo, activi
     second = issue(household, child, 2026, D(2027, 2, 2))
     assert second.replaces == first and second.number == first.number + 1
     assert second.amount == Decimal("10.00") and second.unpaid == Decimal("15.00")
-
-
-def test_a_correction_down_to_nothing_paid_withdraws_the_certificate(
-    client, hugo, activities, cashier
-):
-    """The only payment is reversed after the certificate was issued: a corrective certificate
-    of 0,00 € replaces it, so the parent cannot keep using the old one as valid."""
-    user, household, child = hugo
-    cash = credit(household, D(2026, 6, 1), "30", Source.CASH)
-    consume(household, child, activities["soir"], D(2026, 6, 2), "25")
-    first = issue(household, child, 2026, D(2027, 1, 4))
-    assert first.amount == Decimal("25.00")
-    with at(D(2027, 2, 1)):
-        services.reverse_entry(cash, "Versement enregistré sur le mauvais foyer", cashier)
-    second = issue(household, child, 2026, D(2027, 2, 2))
-    assert second is not None and second.replaces == first
-    assert second.amount == 0 and second.unpaid == Decimal("25.00")
-    assert issue(household, child, 2026, D(2027, 2, 3)) == second  # not renumbered again
-    with at(D(2027, 2, 3)):
-        client.force_login(user)
-        old_pdf = " ".join(pdf_text(client.get(f"{PAGE}{first.pk}/")).split())
-        page = client.get(PAGE).content.decode()
-    assert f"Remplacée par l'attestation n° {second.reference}" in old_pdf
-    assert f"remplacée par {second.reference}" in page

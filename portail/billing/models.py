@@ -283,7 +283,7 @@ class CashReceipt(models.Model):
         blank=True,
         default="",
         db_default="",
-        help_text="The régie's identity at issue.",
+        help_text=_("The régie's identity at issue."),
         verbose_name=_("issuer"),
     )
     balance_after = MoneyField(null=True, blank=True, verbose_name=_("balance after"))
@@ -326,28 +326,28 @@ class TaxCertificate(models.Model):
     year = models.PositiveIntegerField(_("civil year"))
     number = models.PositiveIntegerField(verbose_name=_("number"))
     issued_in = models.PositiveIntegerField(
-        help_text="Year of the numbering counter.", verbose_name=_("issued in (year)")
+        help_text=_("Year of the numbering counter."), verbose_name=_("issued in (year)")
     )
     payer_name = models.CharField(max_length=255, verbose_name=_("payer name"))
     payer_address = models.TextField(blank=True, verbose_name=_("payer address"))
     child_name = models.CharField(max_length=255, verbose_name=_("child name"))
     child_birth_date = models.DateField(verbose_name=_("child birth date"))
     amount = MoneyField(
-        help_text="Paid in the year: its own debits and earlier ones.", verbose_name=_("amount")
+        help_text=_("Paid in the year: its own debits and earlier ones."), verbose_name=_("amount")
     )
     lines = models.JSONField(
         default=list,
-        help_text="The year's debits paid in the year: [[activity, amount], ...]",
+        help_text=_("The year's debits paid in the year: [[activity, amount], ...]"),
         verbose_name=_("lines"),
     )
     earlier_lines = models.JSONField(
         default=list,
-        help_text="Earlier years' debits paid in the year: [[year, activity, amount], ...]",
+        help_text=_("Earlier years' debits paid in the year: [[year, activity, amount], ...]"),
         verbose_name=_("earlier lines"),
     )
     unpaid = MoneyField(
         default=ZERO,
-        help_text="The year's eligible debits not paid on 31 December.",
+        help_text=_("The year's eligible debits not paid on 31 December."),
         verbose_name=_("unpaid"),
     )
     replaces = models.OneToOneField(

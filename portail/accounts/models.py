@@ -60,7 +60,11 @@ class ClosureRequest(models.Model):
     records stay, as the law requires, the sign-in and personal contact data go."""
 
     user = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="closure_requests"
+        User,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="closure_requests",
+        verbose_name=_("user"),
     )
     username = models.CharField(_("identifier"), max_length=150)
     household_name = models.CharField(_("household"), max_length=150, blank=True)
@@ -68,7 +72,12 @@ class ClosureRequest(models.Model):
     requested_at = models.DateTimeField(_("requested at"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
 
     class Meta:
@@ -90,10 +99,12 @@ class EmailChange(models.Model):
     """A confirmed change of the account's e-mail address, and the link mailed to the old address
     to cancel it (within `EMAIL_CHANGE_CANCEL_DAYS`). Only the token's SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="email_changes", verbose_name=_("user")
+    )
     old_email = models.EmailField(_("previous e-mail address"))
     new_email = models.EmailField(_("new e-mail address"))
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
     changed_at = models.DateTimeField(_("changed at"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # Set when another change of the account was cancelled: this link can no longer be used.

@@ -21,7 +21,9 @@ class Activity(models.Model):
         EVENING1 = "evening1", _("Accueil Soir 1")
         EVENING2 = "evening2", _("Accueil Soir 2")
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="activities")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="activities", verbose_name=_("school")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
     start_time = models.TimeField(_("start time"))
@@ -38,7 +40,7 @@ class Activity(models.Model):
         default=True,
         help_text=_("Childcare counts; meals do not."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["school", "position", "start_time"]
@@ -65,7 +67,12 @@ class Activity(models.Model):
 class PriceBracket(models.Model):
     """A price by family-quotient bracket (quotient familial), when the town configures them."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="price_brackets")
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="price_brackets",
+        verbose_name=_("activity"),
+    )
     qf_min = models.PositiveIntegerField(_("family quotient from"))
     qf_max = models.PositiveIntegerField(_("family quotient up to"), null=True, blank=True)
     price = MoneyField(_("price"))
@@ -76,7 +83,7 @@ class PriceBracket(models.Model):
         verbose_name_plural = _("price brackets")
 
     def __str__(self):
-        return f"{self.activity}: QF {self.qf_min}-{self.qf_max or '∞'} {self.price}"
+        return f"{self.activity}\u00a0: QF {self.qf_min}-{self.qf_max or '∞'} {self.price}"
 
 
 class Closure(models.Model):
@@ -90,7 +97,12 @@ class Closure(models.Model):
 
     date = models.DateField(_("date"), db_index=True)
     school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.CASCADE, related_name="closures"
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="closures",
+        verbose_name=_("school"),
     )
     reason = models.CharField(_("reason"), max_length=150)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
@@ -122,7 +134,7 @@ class AbsenceReason(models.Model):
         help_text=_("0 = not charged, 1 = fully charged, 0.5 = half."),
     )
     active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "name"]
@@ -140,17 +152,33 @@ class Booking(models.Model):
         BOOKED = "booked", _("booked")
         CANCELLED = "cancelled", _("cancelled")
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="bookings")
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="bookings")
-    date = models.DateField(_("date"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
-    created_at = models.DateTimeField(default=clock.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("child")
     )
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("activity")
+    )
+    date = models.DateField(_("date"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.BOOKED, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cancelled by"),
     )
 
     class Meta:
@@ -176,18 +204,34 @@ class Attendance(models.Model):
         ABSENT = "absent", _("absent")
         EXCUSED = "excused", _("excused absence")
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendances")
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="attendances")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("child")
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("activity")
+    )
     date = models.DateField(_("date"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     absence_reason = models.ForeignKey(
-        AbsenceReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        AbsenceReason,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("absence reason"),
     )
-    recorded_at = models.DateTimeField(default=clock.now)
+    recorded_at = models.DateTimeField(default=clock.now, verbose_name=_("recorded at"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    billed = models.BooleanField(default=False, help_text=_("Locked once billed."))
+    billed = models.BooleanField(
+        default=False, help_text=_("Locked once billed."), verbose_name=_("billed")
+    )
 
     class Meta:
         constraints = [
@@ -197,9 +241,10 @@ class Attendance(models.Model):
         ]
         indexes = [models.Index(fields=["date"])]
         verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
 
     def __str__(self):
-        return f"{self.child} {self.activity.name} {self.date:%d/%m/%Y}: {self.state}"
+        return f"{self.child} {self.activity.name} {self.date:%d/%m/%Y}\u00a0: {self.state}"
 
 
 class CalendarFeed(models.Model):
@@ -208,10 +253,13 @@ class CalendarFeed(models.Model):
     the address is shown to the parent once, when it is made."""
 
     household = models.OneToOneField(
-        Household, on_delete=models.CASCADE, related_name="calendar_feed"
+        Household,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("household"),
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=clock.now)
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("calendar feed")

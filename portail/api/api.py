@@ -215,7 +215,7 @@ def operation(router, method, path, *, scope, response, summary, description="",
 
     errors = WRITE_ERRORS if method != "GET" else ONE_ERRORS if "{" in path else READ_ERRORS
 
-    text = f"{description}\n\nPortée nécessaire : `{scope}`.".strip()
+    text = f"{description}\n\nPortée nécessaire\u00a0: `{scope}`.".strip()
     return router.api_operation(
         [method],
         path,
@@ -266,7 +266,7 @@ def check_period(date_from: datetime.date, date_to: datetime.date) -> None:
 
 
 def via(request) -> str:
-    return f"API : {request.auth.name}"
+    return f"API\u00a0: {request.auth.name}"
 
 
 # --- headcounts and bookings ----------------------------------------------------------------
@@ -494,7 +494,7 @@ def add_contact(request, payload: s.ContactIn, household_id: int = IdPath("Ident
     scope=Scope.FAMILIES_READ,
     response=s.ChildPage,
     summary="Enfants",
-    description="Les enfants, par identifiant ; `school_id` ne garde que ceux d'une école.",
+    description="Les enfants, par identifiant\u00a0; `school_id` ne garde que ceux d'une école.",
 )
 def children(request, school_id: int | None = IdFilter, limit: int = Limit, offset: int = Offset):
     return page(families.children(school_id=school_id), limit, offset, _child)
@@ -526,7 +526,7 @@ def child(request, child_id: int = IdPath("Identifiant de l'enfant.")):
     scope=Scope.FAMILIES_WRITE,
     response=s.ChildOut,
     summary="Modifier l'école ou la classe d'un enfant",
-    description="Seuls les champs envoyés sont modifiés ; `school_id` à null retire l'école. "
+    description="Seuls les champs envoyés sont modifiés\u00a0; `school_id` à null retire l'école. "
     "La modification est journalisée.",
 )
 def update_child(
@@ -566,7 +566,7 @@ ledger_router = Router(tags=["Compte d'avance (comptabilité)"])
     summary="Écritures du compte d'avance sur une période",
     description="Les écritures datées dans la période (366 jours au plus), dans l'ordre où "
     "elles ont été passées. Montants en chaînes à deux décimales (jamais de nombres à virgule "
-    "flottante) ; une correction est une écriture inverse (`reverses_id`).",
+    "flottante)\u00a0; une correction est une écriture inverse (`reverses_id`).",
 )
 def ledger_entries(
     request,
@@ -618,7 +618,7 @@ def _balance(row) -> dict:
     scope=Scope.LEDGER_READ,
     response=s.BalancePage,
     summary="Soldes des foyers sur une période",
-    description="Pour chaque foyer ayant un compte d'avance : solde d'ouverture, crédits, "
+    description="Pour chaque foyer ayant un compte d'avance\u00a0: solde d'ouverture, crédits, "
     "débits et solde de clôture de la période (par date d'écriture, 366 jours au plus).",
 )
 def ledger_balances(

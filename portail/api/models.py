@@ -26,7 +26,9 @@ class PartnerApplication(models.Model):
         _("contact"), max_length=255, blank=True, help_text=_("Who to call about this software.")
     )
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("token hash")
+    )
     token_prefix = models.CharField(_("token starts with"), max_length=8, editable=False)
     expires_at = models.DateTimeField(
         _("expires at"), null=True, blank=True, help_text=_("Empty: never expires.")

@@ -52,7 +52,7 @@ def money(value) -> str:
 class Error(Schema):
     detail: str = Field(description="Message en français.")
     errors: list[dict[str, str]] | None = Field(
-        None, description="Champ par champ : `field` et `message` (données refusées)."
+        None, description="Champ par champ\u00a0: `field` et `message` (données refusées)."
     )
 
 
@@ -73,7 +73,7 @@ class HeadcountOut(Schema):
     activity: str
     kind: str
     booked: int = Field(description="Enfants réservés (réservations non annulées).")
-    capacity: int | None = Field(description="Capacité de l'activité ; null si illimitée.")
+    capacity: int | None = Field(description="Capacité de l'activité\u00a0; null si illimitée.")
 
 
 class HeadcountPage(Page):

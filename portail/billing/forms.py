@@ -141,6 +141,11 @@ class RefundForm(forms.Form):
     amount = AmountField(label=_("Amount to refund (€)"), min_value=Decimal("0.01"))
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
+    def __init__(self, *args, **kwargs):
+        # On the household's page beside the cash form: ids of their own (valid HTML).
+        kwargs.setdefault("auto_id", "id_refund_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReversalForm(forms.Form):
     reason = forms.CharField(label=_("Reason of the correction"), max_length=500)

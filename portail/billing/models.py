@@ -20,10 +20,13 @@ class PrepaidAccount(models.Model):
     entries' PROTECT), so a household with money history is never deleted."""
 
     household = models.OneToOneField(
-        Household, on_delete=models.CASCADE, related_name="prepaid_account"
+        Household,
+        on_delete=models.CASCADE,
+        related_name="prepaid_account",
+        verbose_name=_("household"),
     )
     balance = MoneyField(_("balance"), default=ZERO)
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("prepaid account")
@@ -62,7 +65,9 @@ class LedgerEntry(models.Model):
 
     CREDIT_SOURCES = (Source.CARD, Source.CASH, Source.REFUND)
 
-    account = models.ForeignKey(PrepaidAccount, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(
+        PrepaidAccount, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account")
+    )
     date = models.DateField(_("date"), default=clock.today)
     created_at = models.DateTimeField(_("recorded at"), default=clock.now)
     amount = MoneyField(_("amount"))
@@ -81,14 +86,29 @@ class LedgerEntry(models.Model):
     author_name = models.CharField(_("author's name"), max_length=255, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
     )
     # Consumption: what was consumed, by whom, on which day (copied on its reversal).
     child = models.ForeignKey(
-        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+        Child,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("child"),
     )
     activity = models.ForeignKey(
-        "agenda.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agenda.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("activity"),
     )
     service_date = models.DateField(_("day of the service"), null=True, blank=True)
 
@@ -137,8 +157,12 @@ class Payment(models.Model):
         CANCELLED = "cancelled", _("abandoned")
         ERROR = "error", _("error")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="payments")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="payments", verbose_name=_("household")
+    )
     amount = MoneyField(_("amount"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -147,15 +171,25 @@ class Payment(models.Model):
     transaction_id = models.CharField(
         _("bank transaction reference"), max_length=100, unique=True, null=True, blank=True
     )
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    email = models.EmailField(blank=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
-    bank_status = models.CharField(max_length=255, blank=True)
+    email = models.EmailField(blank=True, verbose_name=_("e-mail"))
+    settled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("settled at"))
+    bank_status = models.CharField(max_length=255, blank=True, verbose_name=_("bank status"))
     entry = models.OneToOneField(
-        LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="payment"
+        LedgerEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment",
+        verbose_name=_("entry"),
     )
 
     class Meta:
@@ -175,17 +209,23 @@ class BankResponse(models.Model):
         RETURN = "return", _("return of the parent's browser")
         STATUS = "status", _("status query")
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="bank_responses")
-    received_at = models.DateTimeField(default=clock.now)
-    channel = models.CharField(max_length=12, choices=Channel.choices)
-    raw = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    result = models.CharField(max_length=20, blank=True)
-    signed = models.BooleanField(default=False)
-    accepted = models.BooleanField(default=False, help_text=_("Signed and matching our record."))
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="bank_responses", verbose_name=_("payment")
+    )
+    received_at = models.DateTimeField(default=clock.now, verbose_name=_("received at"))
+    channel = models.CharField(max_length=12, choices=Channel.choices, verbose_name=_("channel"))
+    raw = models.TextField(blank=True, verbose_name=_("raw answer"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    result = models.CharField(max_length=20, blank=True, verbose_name=_("result"))
+    signed = models.BooleanField(default=False, verbose_name=_("signed"))
+    accepted = models.BooleanField(
+        default=False, help_text=_("Signed and matching our record."), verbose_name=_("accepted")
+    )
 
     class Meta:
         ordering = ["received_at", "pk"]
+        verbose_name = _("bank response")
+        verbose_name_plural = _("bank responses")
 
     def __str__(self):
         return f"{self.payment_id} {self.channel} {self.result}"
@@ -194,17 +234,19 @@ class BankResponse(models.Model):
 class DocumentCounter(models.Model):
     """Gap-free numbering per (kind, year), incremented under a row lock."""
 
-    kind = models.CharField(max_length=20)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, verbose_name=_("kind"))
+    year = models.PositiveIntegerField(verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "year"], name="counter_unique_kind_year")
         ]
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
 
     def __str__(self):
-        return f"{self.kind} {self.year}: {self.last}"
+        return f"{self.kind} {self.year}\u00a0: {self.last}"
 
 
 class CashReceipt(models.Model):
@@ -214,25 +256,41 @@ class CashReceipt(models.Model):
 
     KIND = "receipt"
 
-    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="receipt")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveIntegerField()
-    number = models.PositiveIntegerField()
-    payer_name = models.CharField(max_length=255)
-    payer_address = models.TextField(blank=True)
-    amount = MoneyField()
-    issued_at = models.DateTimeField(default=clock.now)
+    entry = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, related_name="receipt", verbose_name=_("entry")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("household")
+    )
+    year = models.PositiveIntegerField(verbose_name=_("year"))
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    payer_name = models.CharField(max_length=255, verbose_name=_("payer name"))
+    payer_address = models.TextField(blank=True, verbose_name=_("payer address"))
+    amount = MoneyField(verbose_name=_("amount"))
+    issued_at = models.DateTimeField(default=clock.now, verbose_name=_("issued at"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     # db_default: rows bulk-copied by the seed leave them out.
-    cashier_name = models.CharField(max_length=255, blank=True, default="", db_default="")
-    issuer = models.TextField(
-        blank=True, default="", db_default="", help_text="The régie's identity at issue."
+    cashier_name = models.CharField(
+        max_length=255, blank=True, default="", db_default="", verbose_name=_("cashier name")
     )
-    balance_after = MoneyField(null=True, blank=True)
+    issuer = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The régie's identity at issue."),
+        verbose_name=_("issuer"),
+    )
+    balance_after = MoneyField(null=True, blank=True, verbose_name=_("balance after"))
     # The cash desk form's one-time key: a double submit gives back the same receipt.
-    request_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    request_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False, verbose_name=_("request token")
+    )
 
     class Meta:
         constraints = [
@@ -257,31 +315,50 @@ class TaxCertificate(models.Model):
     KIND = "tax"
 
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="tax_certificates"
+        Household,
+        on_delete=models.PROTECT,
+        related_name="tax_certificates",
+        verbose_name=_("household"),
     )
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="tax_certificates")
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="tax_certificates", verbose_name=_("child")
+    )
     year = models.PositiveIntegerField(_("civil year"))
-    number = models.PositiveIntegerField()
-    issued_in = models.PositiveIntegerField(help_text="Year of the numbering counter.")
-    payer_name = models.CharField(max_length=255)
-    payer_address = models.TextField(blank=True)
-    child_name = models.CharField(max_length=255)
-    child_birth_date = models.DateField()
-    amount = MoneyField(help_text="Paid in the year: its own debits and earlier ones.")
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    issued_in = models.PositiveIntegerField(
+        help_text=_("Year of the numbering counter."), verbose_name=_("issued in (year)")
+    )
+    payer_name = models.CharField(max_length=255, verbose_name=_("payer name"))
+    payer_address = models.TextField(blank=True, verbose_name=_("payer address"))
+    child_name = models.CharField(max_length=255, verbose_name=_("child name"))
+    child_birth_date = models.DateField(verbose_name=_("child birth date"))
+    amount = MoneyField(
+        help_text=_("Paid in the year: its own debits and earlier ones."), verbose_name=_("amount")
+    )
     lines = models.JSONField(
-        default=list, help_text="The year's debits paid in the year: [[activity, amount], ...]"
+        default=list,
+        help_text=_("The year's debits paid in the year: [[activity, amount], ...]"),
+        verbose_name=_("lines"),
     )
     earlier_lines = models.JSONField(
         default=list,
-        help_text="Earlier years' debits paid in the year: [[year, activity, amount], ...]",
+        help_text=_("Earlier years' debits paid in the year: [[year, activity, amount], ...]"),
+        verbose_name=_("earlier lines"),
     )
     unpaid = MoneyField(
-        default=ZERO, help_text="The year's eligible debits not paid on 31 December."
+        default=ZERO,
+        help_text=_("The year's eligible debits not paid on 31 December."),
+        verbose_name=_("unpaid"),
     )
     replaces = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
     )
-    issued_at = models.DateTimeField(default=clock.now)
+    issued_at = models.DateTimeField(default=clock.now, verbose_name=_("issued at"))
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

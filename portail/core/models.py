@@ -45,7 +45,10 @@ class TownSettings(models.Model):
     )
     opening_hours = models.TextField(
         _("opening hours"),
-        default="Lundi, mardi, jeudi : 8 h 30 – 12 h et 13 h 30 – 17 h\nMercredi : 8 h 30 – 12 h",
+        default=(
+            "Lundi, mardi, jeudi\u00a0: 8 h 30 – 12 h et 13 h 30 – 17 h\n"
+            "Mercredi\u00a0: 8 h 30 – 12 h"
+        ),
     )
     school_zone = models.CharField(
         _("school holidays zone"), max_length=6, choices=Zone.choices, default=Zone.A
@@ -106,7 +109,7 @@ class TownSettings(models.Model):
             "must first be registered with FranceConnect (FRANCECONNECT_* settings)."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("town settings")
@@ -140,12 +143,17 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=100)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64)
-    data = models.JSONField(default=dict, blank=True)
+    object_type = models.CharField(max_length=100, verbose_name=_("object type"))
+    object_id = models.CharField(max_length=64, verbose_name=_("object id"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
 
     class Meta:
         ordering = ["-at"]

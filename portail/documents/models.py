@@ -116,12 +116,21 @@ class SupportingDocument(models.Model):
         INVALID = "invalid", _("invalid")
         EXPIRED = "expired", _("expired")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="documents")
-    document_type = models.ForeignKey(
-        DocumentType, on_delete=models.PROTECT, related_name="documents"
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="documents", verbose_name=_("household")
     )
-    adult = models.ForeignKey(Adult, null=True, blank=True, on_delete=models.CASCADE)
-    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE)
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("document type"),
+    )
+    adult = models.ForeignKey(
+        Adult, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("adult")
+    )
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("child")
+    )
     file = models.FileField(_("file"), upload_to=document_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type of content"), max_length=100)
@@ -131,15 +140,27 @@ class SupportingDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=clock.now, db_index=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     reason = models.TextField(_("reason of refusal"), blank=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("checked by"),
     )
-    expiry_warned_at = models.DateTimeField(null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("expiry warned at")
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -164,18 +185,36 @@ class SupportingDocument(models.Model):
 class DocumentClaim(models.Model):
     """An agent asks a family for a document (« réclamé »); closed by the next upload."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
-    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
-    adult = models.ForeignKey(Adult, null=True, blank=True, on_delete=models.CASCADE)
-    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE)
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="+", verbose_name=_("household")
+    )
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("document type")
+    )
+    adult = models.ForeignKey(
+        Adult, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("adult")
+    )
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("child")
+    )
     message = models.TextField(_("message to the family"))
     requested_at = models.DateTimeField(_("requested at"), default=clock.now)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     answer = models.ForeignKey(
-        SupportingDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        SupportingDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answer"),
     )
 
     class Meta:

@@ -62,7 +62,9 @@ class Contact(models.Model):
         PHONE = "phone", _("Phone")
         EMAIL = "email", _("E-mail")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="contacts")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("household")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=254)
     label = models.CharField(_("label"), max_length=60, blank=True)
@@ -70,6 +72,7 @@ class Contact(models.Model):
     class Meta:
         ordering = ["kind", "pk"]
         verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
 
     def __str__(self):
         return self.value
@@ -83,13 +86,16 @@ class Adult(models.Model):
         FATHER = "father", _("Father")
         GUARDIAN = "guardian", _("Legal guardian")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="adults")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="adults", verbose_name=_("household")
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="adult",
+        verbose_name=_("user"),
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -119,7 +125,9 @@ class Child(models.Model):
         CM1 = "CM1", _("CM1")
         CM2 = "CM2", _("CM2")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="children", verbose_name=_("household")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
@@ -160,7 +168,9 @@ class Child(models.Model):
 class AuthorizedPickup(models.Model):
     """A person allowed to collect a child from the after-school services."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="authorized_pickups")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="authorized_pickups", verbose_name=_("child")
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     relationship = models.CharField(_("relationship to the child"), max_length=60)

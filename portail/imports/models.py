@@ -60,18 +60,24 @@ class ImportRun(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     detected = models.CharField(_("detected format"), max_length=100, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True)
-    # One result per line: {"line", "action", "key", "details", "errors"}.
-    lines = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.CHECKING, verbose_name=_("status")
     )
-    created_at = models.DateTimeField(default=clock.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0, verbose_name=_("total"))
+    done = models.PositiveIntegerField(default=0, verbose_name=_("done"))
+    counts = models.JSONField(default=dict, blank=True, verbose_name=_("counts"))
+    # One result per line: {"line", "action", "key", "details", "errors"}.
+    lines = models.JSONField(default=list, blank=True, verbose_name=_("lines"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -100,11 +106,17 @@ class ExternalRef(models.Model):
         BALANCE = "balance", _("opening balance")
         BOOKING = "booking", _("booking")
 
-    mapping = models.ForeignKey(SourceMapping, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    external_id = models.CharField(max_length=100)
-    object_id = models.PositiveBigIntegerField()
-    run = models.ForeignKey(ImportRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    mapping = models.ForeignKey(
+        SourceMapping, on_delete=models.PROTECT, related_name="+", verbose_name=_("mapping")
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    external_id = models.CharField(
+        max_length=100, verbose_name=_("identifier in the previous software")
+    )
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
+    run = models.ForeignKey(
+        ImportRun, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("import")
+    )
 
     class Meta:
         constraints = [
@@ -113,6 +125,8 @@ class ExternalRef(models.Model):
             )
         ]
         indexes = [models.Index(fields=["kind", "object_id"])]
+        verbose_name = _("reference in the previous software")
+        verbose_name_plural = _("references in the previous software")
 
     def __str__(self):
         return f"{self.mapping} {self.kind} {self.external_id}"
@@ -126,8 +140,10 @@ class Invitation(models.Model):
     """An imported adult's link to choose an identifier and a password. Only the token's hash
     is stored; resending makes a new token (the old link stops working)."""
 
-    adult = models.OneToOneField(Adult, on_delete=models.CASCADE, related_name="invitation")
-    token_hash = models.CharField(max_length=64, unique=True)
+    adult = models.OneToOneField(
+        Adult, on_delete=models.CASCADE, related_name="invitation", verbose_name=_("adult")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
     sent_at = models.DateTimeField(_("sent at"), default=clock.now)
     expires_at = models.DateTimeField(_("valid until"), default=invitation_expiry)
     times_sent = models.PositiveIntegerField(_("times sent"), default=1)

@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, ODS, XLSX
 
 DELIMITERS = ";,\t|"
-DELIMITER_NAMES = {";": "« ; »", ",": "« , »", "\t": "tabulation", "|": "« | »"}
+DELIMITER_NAMES = {
+    ";": "«\u00a0;\u00a0»",
+    ",": "«\u00a0,\u00a0»",
+    "\t": "tabulation",
+    "|": "«\u00a0|\u00a0»",
+}
 
 
 class UnreadableFile(ValueError):

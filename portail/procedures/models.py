@@ -41,16 +41,22 @@ class ServiceRequest(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="service_requests",
+        verbose_name=_("household"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # Requests filed without an account (renseignement) are answered at this address.
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    draft_data = models.JSONField(default=dict, blank=True)
-    step = models.PositiveSmallIntegerField(default=0)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    draft_data = models.JSONField(default=dict, blank=True, verbose_name=_("draft data"))
+    step = models.PositiveSmallIntegerField(default=0, verbose_name=_("step"))
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     updated_at = models.DateTimeField(_("updated at"), default=clock.now, db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
@@ -83,15 +89,24 @@ class ServiceRequest(models.Model):
 class StatusChange(models.Model):
     """One step in a request's life: who, when, from which status to which, and why."""
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="history", verbose_name=_("request")
     )
-    role = models.CharField(max_length=10, choices=Role.choices)
+    from_status = models.CharField(
+        max_length=12, choices=Status.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(max_length=12, choices=Status.choices, verbose_name=_("to status"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, verbose_name=_("role"))
     comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(default=clock.now)
+    at = models.DateTimeField(default=clock.now, verbose_name=_("at"))
 
     class Meta:
         ordering = ["at", "pk"]
@@ -99,17 +114,21 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status changes")
 
     def __str__(self):
-        return f"{self.request}: {self.from_status} -> {self.to_status}"
+        return f"{self.request}\u00a0: {self.from_status} → {self.to_status}"
 
 
 class ReferenceCounter(models.Model):
     """Numbers of the year's requests, taken under a row lock: D-2026-000001, 000002..."""
 
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveIntegerField(primary_key=True, verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
 
     def __str__(self):
-        return f"{self.year}: {self.last}"
+        return f"{self.year}\u00a0: {self.last}"
 
 
 class PendingConfirmation(models.Model):
@@ -117,10 +136,10 @@ class PendingConfirmation(models.Model):
     by the link mailed to it. Until then it has no reference and no agent sees it."""
 
     kind = models.SlugField(_("procedure"), max_length=50)
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, verbose_name=_("token hash"))
     contact_name = models.CharField(_("name"), max_length=150)
     contact_email = models.EmailField(_("e-mail"))
-    data = models.JSONField(default=dict)
+    data = models.JSONField(default=dict, verbose_name=_("data"))
     created_at = models.DateTimeField(_("created at"), default=clock.now, db_index=True)
 
     class Meta:

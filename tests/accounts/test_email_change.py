@@ -82,7 +82,9 @@ def test_the_old_address_can_cancel_the_change_and_recover_the_account(client, p
     notice = mailbox.last(old)
     assert notice["subject"] == "L'adresse e-mail de votre compte a été modifiée"
     assert NEW in notice["body"]
-    assert f"dans les 7 jours avec ce lien : votre adresse {old} sera rétablie" in notice["body"]
+    assert (
+        f"dans les 7 jours avec ce lien\u00a0: votre adresse {old} sera rétablie" in notice["body"]
+    )
     assert [m["subject"] for m in mailbox.to(old)] == [notice["subject"]]  # not allauth's too
     cancel = path_of(link(notice, "/compte/email/annuler/"))
     # Only the token's hash is kept.

@@ -297,7 +297,7 @@ def test_family_without_credit_sees_why_and_may_only_cancel(client, frozen):
     # a forged new booking is refused, the cancellation goes through
     response = client.post(day_url(child, MONDAY), {"slots": ["morning"]}, follow=True)
     html = response.content.decode()
-    assert "Accueil matin non modifié : compte bloqué" in html
+    assert "Accueil matin non modifié\u00a0: compte bloqué" in html
     assert "Réservation annulée\u00a0: Restauration scolaire." in html
     assert not Booking.objects.filter(status="booked").exists()
     period = {

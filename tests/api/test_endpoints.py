@@ -143,7 +143,7 @@ def test_a_partner_updates_an_address_and_the_change_is_audited(town):
     assert (household.address_line1, household.city) == ("3 place de la Mairie", "Viry")
     event = AuditEvent.objects.get(action="household.updated")
     assert event.object_id == str(household.pk)
-    assert event.data["via"] == "API : Logiciel scolaire"
+    assert event.data["via"] == "API\u00a0: Logiciel scolaire"
     assert event.data["changes"] == {"address_line1": "3 place de la Mairie", "postcode": "74580"}
 
 
@@ -218,7 +218,7 @@ def test_unreadable_json_is_a_french_400(town, partner):
         f"/api/v1/households/{town['household'].pk}", data="{", content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["detail"] == "Le corps de la requête est illisible : JSON attendu."
+    assert response.json()["detail"] == "Le corps de la requête est illisible\u00a0: JSON attendu."
 
 
 def test_huge_ids_are_refused_not_crashing(partner, db):

@@ -48,7 +48,7 @@ def test_a_job_not_run_when_due_is_flagged(agent_client):
     services.run_all_due(trigger="scheduler")
     JobRun.objects.filter(job="documents_daily").delete()
     html = agent_client.get(URL).content.decode()
-    assert "En retard : prévue le 01/12/2026 01:00" in html
+    assert "En retard\u00a0: prévue le 01/12/2026 01:00" in html
     assert "Une tâche demande votre attention" in html
     home = agent_client.get("/gestion/").content.decode()
     assert "Une tâche planifiée est en retard ou en échec." in home
@@ -63,7 +63,7 @@ def test_a_failed_job_is_flagged_with_its_output(agent_client, monkeypatch):
         html = agent_client.get(URL).content.decode()
     assert "En échec" in html
     assert "Échec (code de sortie 1)." in html
-    assert "Dernière réussite : 30/11/2026" in html
+    assert "Dernière réussite\u00a0: 30/11/2026" in html
     assert "invalid fromisoformat value: &#x27;31/12&#x27;" in html
 
 
@@ -86,7 +86,7 @@ def test_a_five_minute_job_silent_for_two_slots_is_late(agent_client):
         assert "En retard" not in agent_client.get(URL).content.decode()
     with time_machine.travel(NOW + datetime.timedelta(minutes=10), tick=False):
         html = agent_client.get(URL).content.decode()
-    assert "En retard : prévue le 01/12/2026 10:10" in html
+    assert "En retard\u00a0: prévue le 01/12/2026 10:10" in html
 
 
 def test_the_regie_sees_the_jobs_page(client):
@@ -117,7 +117,7 @@ def test_a_money_job_failing_tells_the_administrator_and_the_regie_once(
         _fail("bill_consumption", NOW + datetime.timedelta(days=1))  # still failing: no alert
     for user in (admin, cashier):
         messages = Message.objects.filter(recipient=user)
-        assert [m.subject for m in messages] == ["Tâche planifiée en échec : bill_consumption"]
+        assert [m.subject for m in messages] == ["Tâche planifiée en échec\u00a0: bill_consumption"]
         assert "01/12/2026 10:07" in messages[0].body
         assert "code de sortie 1" in messages[0].body
         assert messages[0].link == URL

@@ -101,6 +101,7 @@ def test_receipt_carries_regie_cashier_time_and_balance_after(client, parent, ca
     text = pdf_text(client.get(f"/gestion/regie/recu/{receipt.pk}/"))
     assert "Régie périscolaire de Viry" in text and "Commune de Viry" in text
     assert "SIRET 21740305000017" in text
+    # The PDF prints « Caissier\u00a0: »; pypdf reads its no-break space as a space.
     assert "Caissier : Rémi Régisseur" in text
     assert "12 janvier 2027 à 10:05" in text
     assert "après ce versement : 75,50" in text

@@ -54,7 +54,7 @@ def test_contact_form_journey(page, mailbox):
     expect(page.get_by_text("Votre message a bien été transmis au service.")).to_be_visible()
     mail = mailbox.last("periscolaire@mairie-viry.fr")
     assert mail["subject"].startswith("[Contact] Message n°")  # our subject, theirs in the body
-    assert "Objet : Question cantine" in mail["body"]
+    assert "Objet\u00a0: Question cantine" in mail["body"]
     assert_accessible(page)
 
 

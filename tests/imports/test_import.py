@@ -45,13 +45,13 @@ def test_arpege_sample_households_then_children(
     )
     # The dry run announces, per line, what the real run would do, and writes nothing.
     assert run.status == ImportRun.Status.CHECKED
-    assert "Windows-1252" in run.detected and "« ; »" in run.detected
+    assert "Windows-1252" in run.detected and "«\u00a0;\u00a0»" in run.detected
     assert run.counts == {"created": 4}
     assert Household.objects.count() == 0 and LedgerEntry.objects.count() == 0
     first = run.lines[0]
     assert first["action"] == "created"
-    assert "foyer « Famille Lefèvre » créé" in first["details"]
-    assert "« Solde repris » de 25,40\xa0€ au 31/08/2026" in first["details"]
+    assert "foyer «\u00a0Famille Lefèvre\u00a0» créé" in first["details"]
+    assert "«\u00a0Solde repris\u00a0» de 25,40\u00a0€ au 31/08/2026" in first["details"]
     assert "invitation envoyée à elodie.lefevre@example.org" in first["details"]
 
     # The confirmed run goes through the background task (run at once by the test backend).
@@ -158,17 +158,23 @@ def test_every_kind_of_error_refuses_the_whole_file(admin_user, schools, arpege)
     assert run.status == ImportRun.Status.REFUSED
     reasons = {line["line"]: line["errors"] for line in run.lines if line["errors"]}
     assert reasons == {
-        3: ["identifiant du foyer dans l'ancien logiciel : valeur manquante"],
+        3: ["identifiant du foyer dans l'ancien logiciel\u00a0: valeur manquante"],
         4: [
-            "quotient familial : « beaucoup » n'est pas un quotient familial "
+            "quotient familial\u00a0: «\u00a0beaucoup\u00a0» n'est pas un quotient familial "
             "(un nombre entier d'euros)"
         ],
-        5: ["solde repris : « dix euros » n'est pas un montant (par exemple 12,50)"],
-        6: ["date du solde repris : « 32/13/2026 » n'est pas une date (par exemple 31/12/2026)"],
-        7: ["adulte 1 : e-mail : « pas-une-adresse » n'est pas une adresse e-mail"],
+        5: ["solde repris\u00a0: «\u00a0dix euros\u00a0» n'est pas un montant (par exemple 12,50)"],
+        6: [
+            "date du solde repris\u00a0: «\u00a032/13/2026\u00a0» n'est pas une date "
+            "(par exemple 31/12/2026)"
+        ],
+        7: [
+            "adulte 1\u00a0: e-mail\u00a0: «\u00a0pas-une-adresse\u00a0» "
+            "n'est pas une adresse e-mail"
+        ],
         8: ["l'identifiant F1 est déjà à la ligne 2"],
-        9: ["nom du foyer : valeur manquante (ou le nom de l'adulte 1)"],
-        10: ["date du solde repris : valeur manquante"],
+        9: ["nom du foyer\u00a0: valeur manquante (ou le nom de l'adulte 1)"],
+        10: ["date du solde repris\u00a0: valeur manquante"],
     }
     # The good line is announced, but the confirmed run is refused: nothing written.
     assert run.lines[0]["action"] == "created"
@@ -191,13 +197,17 @@ def test_errors_of_children_and_changed_balance(admin_user, schools, arpege):
     run = check(arpege, "children", "enfants.csv", children.encode("cp1252"), admin_user)
     reasons = {line["line"]: line["errors"] for line in run.lines if line["errors"]}
     assert reasons == {
-        3: ["foyer F9999 inconnu : importez d'abord le fichier des foyers"],
-        4: ["école « École de Nulle Part » inconnue : créez-la d'abord dans l'administration"],
-        5: [
-            "niveau : « 6e » n'est pas une valeur connue",
-            "projet d'accueil individualisé (PAI) : « peut-être » n'est ni oui ni non",
+        3: ["foyer F9999 inconnu\u00a0: importez d'abord le fichier des foyers"],
+        4: [
+            "école «\u00a0École de Nulle Part\u00a0» inconnue\u00a0: "
+            "créez-la d'abord dans l'administration"
         ],
-        6: ["date de naissance : dans le futur"],
+        5: [
+            "niveau\u00a0: «\u00a06e\u00a0» n'est pas une valeur connue",
+            "projet d'accueil individualisé (PAI)\u00a0: «\u00a0peut-être\u00a0» "
+            "n'est ni oui ni non",
+        ],
+        6: ["date de naissance\u00a0: dans le futur"],
     }
     assert Child.objects.count() == 0
 
@@ -227,7 +237,7 @@ def test_encodings_and_delimiters_are_detected(admin_user, arpege, encoding, del
     run = check(arpege, "households", "f.csv", text.encode(encoding), admin_user)
     assert run.status == ImportRun.Status.CHECKED, run.lines
     assert name in run.detected
-    assert run.lines[0]["details"][0] == "foyer « Famille Hélène » créé"
+    assert run.lines[0]["details"][0] == "foyer «\u00a0Famille Hélène\u00a0» créé"
 
 
 def test_ods_is_read(admin_user, technocarte):
@@ -243,7 +253,7 @@ def test_ods_is_read(admin_user, technocarte):
 def test_a_file_missing_a_required_column_or_unreadable(admin_user, arpege):
     run = check(arpege, "households", "f.csv", b"Nom famille;Ville\nX;Y\n", admin_user)
     assert run.status == ImportRun.Status.REFUSED
-    assert run.error.startswith("Colonnes absentes du fichier : N° famille")
+    assert run.error.startswith("Colonnes absentes du fichier\u00a0: N° famille")
     run = check(arpege, "households", "f.xlsx", b"PK\x03\x04garbage", admin_user)
     assert run.status == ImportRun.Status.REFUSED and "tableur" in run.error
 
@@ -291,7 +301,7 @@ def test_a_new_adult_needs_a_name(admin_user, arpege):
         (content + "F1;X;Un;Ana;b@example.org\n").encode(),
         admin_user,
     )
-    assert run.lines[0]["errors"] == ["adulte 2 : le nom et le prénom sont nécessaires"]
+    assert run.lines[0]["errors"] == ["adulte 2\u00a0: le nom et le prénom sont nécessaires"]
 
 
 def test_a_household_deleted_since_is_imported_again(admin_user, technocarte):
@@ -310,8 +320,8 @@ def test_one_invitation_per_address_and_one_confirmation(admin_user, arpege):
     ).encode()
     run = check(arpege, "households", "f.csv", content, admin_user)
     assert (
-        "une invitation part déjà à ana@example.org pour un autre adulte : une seule par adresse"
-        in run.lines[1]["details"]
+        "une invitation part déjà à ana@example.org pour un autre adulte\u00a0: "
+        "une seule par adresse" in run.lines[1]["details"]
     )
     services.confirm_run(run, admin_user)
     with pytest.raises(ValueError):  # a second click does not run it twice

@@ -38,7 +38,7 @@ def the_mail_to(address):
 def test_invitation_mail_is_french_and_only_the_hash_is_stored(imported):
     (message,) = the_mail_to("elodie.lefevre@example.org")
     assert message.subject == (
-        "Votre portail famille : choisissez votre identifiant et votre mot de passe"
+        "Votre portail famille\u00a0: choisissez votre identifiant et votre mot de passe"
     )
     assert "Famille Lefèvre" in message.body and "15/09/2026" in message.body
     token = link_in(message).rstrip("/").rsplit("/", 1)[1]
@@ -165,7 +165,7 @@ def test_the_pages_of_a_run(
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "vérifié, en attente de confirmation" in page and "Confirmer l'import" in page
-    assert "foyer « Famille Lefèvre » créé" in page
+    assert "foyer «\u00a0Famille Lefèvre\u00a0» créé" in page
     assert Household.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(response["Location"] + "confirmer/")
@@ -185,7 +185,7 @@ def test_mapping_page_refuses_an_unknown_field(client, admin_user, arpege):
         f"/gestion/import/correspondances/{arpege.pk}/",
         {"name": "Arpège", "date_format": "%d/%m/%Y", "mapping": '{"households": {"nom": "X"}}'},
     ).content.decode()
-    assert "Champ « nom » inconnu pour « households »." in page
+    assert "Champ «\u00a0nom\u00a0» inconnu pour «\u00a0households\u00a0»." in page
     arpege.refresh_from_db()
     assert "household_id" in arpege.mapping["households"]
 
@@ -220,7 +220,7 @@ def test_the_csv_lists_start_no_formula(client, admin_user, arpege):
     assert "'=1+2;'@SUM;Ana" in csv
     run = arpege.runs.get(status="done")
     report = client.get(f"/gestion/import/fichiers/{run.pk}/rapport.csv").content.decode()
-    assert "foyer « =1+2 » créé" in report  # inside the cell, not at its start
+    assert "foyer «\u00a0=1+2\u00a0» créé" in report  # inside the cell, not at its start
 
 
 def test_the_demo_loads_the_sample_mappings(db):

@@ -52,7 +52,7 @@ def test_contact_form_reaches_the_service(client, django_capture_on_commit_callb
     mail = OutboundEmail.objects.get()
     assert mail.to == "periscolaire@mairie-viry.fr"
     assert "Cantine" not in mail.subject  # the sender's words stay in the body
-    assert "Objet : Cantine" in mail.body and "Bonjour" in mail.body
+    assert "Objet\u00a0: Cantine" in mail.body and "Bonjour" in mail.body
     assert mail.status == OutboundEmail.Status.SENT
 
 

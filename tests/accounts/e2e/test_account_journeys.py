@@ -31,7 +31,7 @@ def test_sign_up_activate_and_log_in(page, mailbox):
     page.get_by_role("link", name="créer mon compte").click()
     expect(page.get_by_role("heading", name="Créer mon compte")).to_be_visible()
     assert page.get_by_text(
-        "Les champs signalés par un astérisque « * » sont obligatoires."
+        "Les champs signalés par un astérisque «\u00a0*\u00a0» sont obligatoires."
     ).is_visible()
     assert_accessible(page)
     field(page, "Identifiant").fill("Paul.Durand")

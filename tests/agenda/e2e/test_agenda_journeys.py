@@ -133,7 +133,7 @@ def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
     assert_accessible(page)
     assert not Booking.objects.exists()  # nothing saved yet
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.locator("h1").inner_text() == "Saisie groupée : bilan"
+    assert page.locator("h1").inner_text() == "Saisie groupée\u00a0: bilan"
     expect(page.get_by_text("16 réservations créées.")).to_be_visible()
     assert_accessible(page)
     assert Booking.objects.filter(status="booked").count() == 16

@@ -14,7 +14,7 @@ def test_partners_read_the_documentation_and_reach_the_schema(page):
     assert page.locator("h1").inner_text().startswith("API du Portail famille")
     assert page.locator("html").get_attribute("lang") == "fr"
     section = page.locator("section", has=page.locator("h3", has_text="GET /api/v1/headcounts"))
-    assert "Portée nécessaire : headcounts:read" in section.inner_text()
+    assert "Portée nécessaire\u00a0: headcounts:read" in section.inner_text()
     assert section.locator("code", has_text="headcounts:read").count() == 1
     assert "date_from" in section.locator("table").inner_text()
     assert page.locator("h3").count() == 12  # every operation of the schema

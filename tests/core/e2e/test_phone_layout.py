@@ -1,8 +1,9 @@
 """The parent's pages on a phone and a desktop (issue 15, items 4 and 7).
 
 Every page of the demo parent (reached by links and search forms, one per URL shape) is shown at
-320, 375 and 1280 px: no sideways scrolling, no axe violation. The HTML the browser got is saved in
-var/html-check/ for the W3C Nu checker (tests/core/test_valid_html.py runs it once on the batch).
+320, 375 and 1280 px: no sideways scrolling, no axe violation. The back-office pages of the agent
+and the cashier are shown at 1280 px. The HTML the browser got is saved in var/html-check/ for the
+W3C Nu checker (the last test of this file runs it once on the batch).
 """
 
 import hashlib
@@ -14,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from portail.accounts.models import User
@@ -24,25 +26,25 @@ WIDTHS = (320, 375, 1280)
 HTML_CHECK = settings.BASE_DIR / "var" / "html-check"
 
 
-def _parent_pages():
+def _pages(username="demo.parent", start="/"):
     client = Client()
-    client.force_login(User.objects.get(username="demo.parent"))
-    pages = _crawl(client, "/", limit_per_route=1, limit=80)
+    client.force_login(User.objects.get(username=username))
+    pages = _crawl(client, start, limit_per_route=1, limit=80)
     # Not the pages that end the session or the account.
     return [url for url, _forms in pages if not re.search(r"logout|fermeture", url)]
 
 
-def _save_html(url, html):
+def _save_html(url, html, who="parent"):
     HTML_CHECK.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^\w-]+", "_", url).strip("_") or "home"
     digest = hashlib.sha1(url.encode()).hexdigest()[:6]  # noqa: S324 (a file name)
-    (HTML_CHECK / f"parent-{name[:60]}-{digest}.html").write_text(html, encoding="utf-8")
+    (HTML_CHECK / f"{who}-{name[:60]}-{digest}.html").write_text(html, encoding="utf-8")
 
 
 def test_every_parent_page_fits_the_screen_and_passes_axe(page):
     shutil.rmtree(HTML_CHECK, ignore_errors=True)
     call_command("demo", stdout=None)
-    urls = _parent_pages()
+    urls = _pages()
     assert len(urls) > 15, urls
     login(page, "demo.parent", "DemoParent1")
     failures = []
@@ -99,8 +101,30 @@ def test_the_history_is_stacked_rows_on_a_phone(page):
 def test_the_forgotten_password_link_is_a_44px_target(page, width):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto("/compte/login/")
-    for name in ("Mot de passe oublié ?", "Mot de passe ou identifiant oublié"):
+    for name in ("Mot de passe oublié\u00a0?", "Mot de passe ou identifiant oublié"):
         assert page.get_by_role("link", name=name).bounding_box()["height"] >= 44, name
+
+
+@pytest.mark.parametrize(
+    "username,password", [("demo.agent", "DemoAgent1"), ("demo.regie", "DemoRegie1")]
+)
+def test_every_back_office_page_is_saved_for_the_html_check(page, username, password):
+    """The agent's and the cashier's pages (reached from « Gestion »), as their browser got them."""
+    call_command("demo", stdout=None)
+    urls = _pages(username, "/gestion/")
+    assert len(urls) > 10, urls
+    login(page, username, password)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    saved = 0
+    for url in urls:
+        try:
+            response = page.goto(url)
+        except PlaywrightError:  # a download (PDF, CSV): no page to check
+            continue
+        if response.ok and "html" in response.headers.get("content-type", ""):
+            _save_html(url, page.content(), who=username.replace(".", "-"))
+            saved += 1
+    assert saved > 10
 
 
 VNU = settings.BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

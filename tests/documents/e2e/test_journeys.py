@@ -30,9 +30,9 @@ def test_parent_provides_each_format_from_the_home_page(page, parent, media_root
     expect(page.locator(".doc-state").first).to_have_text("réclamé")
     assert_accessible(page)
     # a bad file first: its message beside the field, nothing stored
-    page.get_by_role("link", name=re.compile("fournir le justificatif : Pièce PDF")).click()
+    page.get_by_role("link", name=re.compile("fournir le justificatif\u00a0: Pièce PDF")).click()
     expect(
-        page.get_by_text("Formats acceptés : .doc, .pdf, .jpg, .jpeg, .png, .odt")
+        page.get_by_text("Formats acceptés\u00a0: .doc, .pdf, .jpg, .jpeg, .png, .odt")
     ).to_be_visible()
     expect(page.get_by_text("Le fichier ne doit pas excéder 2 Mo")).to_be_visible()
     page.get_by_label("Document").set_input_files(
@@ -45,7 +45,9 @@ def test_parent_provides_each_format_from_the_home_page(page, parent, media_root
     assert SupportingDocument.objects.count() == 0
     for kind, ext in zip(kinds, FORMATS, strict=True):
         page.goto("/justificatifs/")
-        page.get_by_role("link", name=re.compile(f"fournir le justificatif : {kind.name}")).click()
+        page.get_by_role(
+            "link", name=re.compile(f"fournir le justificatif\u00a0: {kind.name}")
+        ).click()
         if ext == "pdf":
             assert_accessible(page)
         page.get_by_label("Document").set_input_files(UPLOADS / f"attestation-domicile.{ext}")
@@ -55,7 +57,7 @@ def test_parent_provides_each_format_from_the_home_page(page, parent, media_root
         expect(item.locator(".doc-state")).to_have_text("non traité")
     assert SupportingDocument.objects.filter(status="pending").count() == len(FORMATS)
     expect(
-        page.get_by_text("Rien à fournir : tous vos justificatifs sont déposés.")
+        page.get_by_text("Rien à fournir\u00a0: tous vos justificatifs sont déposés.")
     ).to_be_visible()
     assert_accessible(page)
     # the family downloads its own file

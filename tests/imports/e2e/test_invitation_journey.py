@@ -41,7 +41,7 @@ def test_import_then_invited_parent_finds_the_household(page, mailbox, admin_use
     page.locator("#id_password1").fill("Lac-Leman-2026")
     page.locator("#id_password2").fill("Lac-Leman-2026")
     page.get_by_role("button", name="Créer mon accès").click()
-    page.get_by_role("heading", name="Votre foyer : Famille Lefèvre").wait_for()
+    page.get_by_role("heading", name="Votre foyer\u00a0: Famille Lefèvre").wait_for()
     expect(page.get_by_text("Théo Lefèvre")).to_be_visible()
     expect(page.get_by_text("Inès Lefèvre")).to_be_visible()
     assert page.locator("#balance").inner_text() == "25,40\xa0€"

@@ -88,10 +88,10 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     page.get_by_role("link", name=sr.reference).click()
     assert_accessible(page)
     page.get_by_role("button", name="Prendre en traitement").click()
-    expect(page.get_by_text(f"Demande {sr.reference} : traitement.")).to_be_visible()
+    expect(page.get_by_text(f"Demande {sr.reference}\u00a0: traitement.")).to_be_visible()
     page.get_by_label("Message à la famille").fill("Bon rétablissement.")
     page.get_by_role("button", name="Clore").click()
-    expect(page.get_by_text(f"Demande {sr.reference} : clos.")).to_be_visible()
+    expect(page.get_by_text(f"Demande {sr.reference}\u00a0: clos.")).to_be_visible()
     assert_accessible(page)
 
     cancelled = Booking.objects.filter(child=child, date=day, status=Booking.Status.CANCELLED)
@@ -99,9 +99,9 @@ def test_absence_journey_then_agent_closes_it(page, parent, illness, mailbox):
     assert Attendance.objects.filter(child=child, date=day, absence_reason=illness).count() == 2
     subjects = [m["subject"] for m in mailbox.to(user.email)]
     assert subjects == [
-        f"Demande {sr.reference} : en attente",
-        f"Demande {sr.reference} : traitement",
-        f"Demande {sr.reference} : clos",
+        f"Demande {sr.reference}\u00a0: en attente",
+        f"Demande {sr.reference}\u00a0: traitement",
+        f"Demande {sr.reference}\u00a0: clos",
     ]
     assert "Bon rétablissement." in mailbox.last(user.email)["body"]
 
@@ -147,7 +147,7 @@ def test_absence_on_a_day_without_booking_is_refused_then_the_draft_cancelled(
     assert_accessible(page)
     # « ANNULER LA DEMANDE » asks first (a page, no JavaScript needed).
     page.get_by_role("button", name="ANNULER LA DEMANDE").click()
-    expect(page.get_by_role("heading", name="Annuler cette demande ?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Annuler cette demande\u00a0?")).to_be_visible()
     assert_accessible(page)
     assert ServiceRequest.objects.exists()
     page.get_by_role("button", name="Oui, annuler la demande").click()
@@ -204,4 +204,4 @@ def test_draft_is_resumed_and_pending_request_modified(page, parent, illness, ma
     sr.refresh_from_db()
     assert sr.status == Status.CANCELLED
     expect(page.get_by_text("annulé").first).to_be_visible()
-    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference} : annulé"
+    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference}\u00a0: annulé"

@@ -46,7 +46,9 @@ def test_enrolment_of_a_new_child_with_its_documents(page, parent, mailbox):
     assert_accessible(page)
     review_url = page.url
     # Provide it from the review page, and come back to the review.
-    documents.get_by_role("link", name="fournir le justificatif : Justificatif de domicile").click()
+    documents.get_by_role(
+        "link", name="fournir le justificatif\u00a0: Justificatif de domicile"
+    ).click()
     page.get_by_label("Document").set_input_files(UPLOADS / "attestation-domicile.pdf")
     page.get_by_role("button", name="valider").click()
     page.wait_for_url(review_url)
@@ -66,7 +68,7 @@ def test_enrolment_of_a_new_child_with_its_documents(page, parent, mailbox):
     page.get_by_role("button", name="Clore").click()
     nina = household.children.get(first_name="Nina")
     assert nina.school.name == "École de Veigy" and nina.level == "PS"
-    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference} : clos"
+    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference}\u00a0: clos"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -96,7 +98,9 @@ def test_information_request_without_account_answered_by_email(page, mailbox):
     assert page.get_by_text(
         f"Votre demande {sr.reference} a été transmise au service."
     ).is_visible()
-    assert mailbox.last("paul@example.test")["subject"] == f"Demande {sr.reference} : en attente"
+    assert (
+        mailbox.last("paul@example.test")["subject"] == f"Demande {sr.reference}\u00a0: en attente"
+    )
 
     login(page, AgentFactory().username)
     page.goto("/gestion/demandes/")
@@ -110,7 +114,7 @@ def test_information_request_without_account_answered_by_email(page, mailbox):
     page.get_by_label("Message à la famille").fill("Les menus sont affichés à l'école.")
     page.get_by_role("button", name="Clore").click()
     answer = mailbox.last("paul@example.test")
-    assert answer["subject"] == f"Demande {sr.reference} : clos"
+    assert answer["subject"] == f"Demande {sr.reference}\u00a0: clos"
     assert "Les menus sont affichés à l'école." in answer["body"]
 
 
@@ -158,8 +162,8 @@ def test_refusal_and_send_back_reach_the_parent(page, parent, mailbox):
     other.refresh_from_db()
     assert other.status == Status.PENDING
     subjects = [m["subject"] for m in mailbox.to(user.email)]
-    assert f"Demande {sr.reference} : refusé" in subjects
-    assert f"Demande {other.reference} : brouillon" in subjects
+    assert f"Demande {sr.reference}\u00a0: refusé" in subjects
+    assert f"Demande {other.reference}\u00a0: brouillon" in subjects
     assert OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == len(mailbox)
 
 
@@ -183,7 +187,9 @@ def test_failing_mail_server_neither_blocks_the_parent_nor_loses_mail(
     assert sr.status == Status.PENDING  # the parent is not blocked
     page.get_by_text("Menu", exact=True).click()  # the folded menu of a phone
     page.get_by_role("link", name="Messages").click()
-    expect(page.get_by_text(f"Demande {sr.reference} : en attente")).to_be_visible()  # in-app now
+    expect(
+        page.get_by_text(f"Demande {sr.reference}\u00a0: en attente")
+    ).to_be_visible()  # in-app now
     email = OutboundEmail.objects.get(to=user.email)
     assert email.status == OutboundEmail.Status.RETRY and len(mailbox) == 0
 
@@ -194,5 +200,5 @@ def test_failing_mail_server_neither_blocks_the_parent_nor_loses_mail(
         assert retry_due() == 1
     assert retry_due() == 0
     assert [m["subject"] for m in mailbox.to(user.email)] == [
-        f"Demande {sr.reference} : en attente"
+        f"Demande {sr.reference}\u00a0: en attente"
     ]

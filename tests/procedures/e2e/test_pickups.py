@@ -64,10 +64,10 @@ def test_pickups_journey_add_existing_and_new_remove_then_agent_closes(page, par
     page.goto(f"/gestion/demandes/{sr.pk}/")
     page.get_by_role("button", name="Prendre en traitement").click()
     page.get_by_role("button", name="Clore").click()
-    expect(page.get_by_text(f"Demande {sr.reference} : clos.")).to_be_visible()
+    expect(page.get_by_text(f"Demande {sr.reference}\u00a0: clos.")).to_be_visible()
     assert sorted(str(p) for p in lea.authorized_pickups.all()) == ["Anne Petit", "Marc Leroy"]
     assert [str(p) for p in hugo.authorized_pickups.all()] == ["Marc Leroy"]
-    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference} : clos"
+    assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference}\u00a0: clos"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,8 +15,8 @@ class ActivityAdmin(admin.ModelAdmin):
     inlines = [PriceBracketInline]
 
 
-@admin.register(models.Closure)
-class ClosureAdmin(admin.ModelAdmin):
+@admin.register(models.ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
     list_display = ["date", "school", "reason", "source"]
     list_filter = ["source", "school"]
     date_hierarchy = "date"

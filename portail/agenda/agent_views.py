@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.agenda import forms, selectors, services
-from portail.agenda.models import Activity, Attendance, Closure
+from portail.agenda.models import Activity, Attendance, ClosedDay
 from portail.agenda.views import calendar_context, day_view, parse_month
 from portail.core import clock, spreadsheet
 from portail.core.confirm import confirmation_page
@@ -43,8 +43,8 @@ def home(request):
         "agenda/agent_home.html",
         {
             "form": form,
-            "closure_form": forms.ClosureForm(prefix="closure"),
-            "closures": selectors.upcoming_closures()[:60],
+            "closed_day_form": forms.ClosedDayForm(prefix="closure"),
+            "closures": selectors.upcoming_closed_days()[:60],
             "query": request.GET.get("q", ""),
             "found": _find_children(request.GET.get("q", "").strip()),
         },
@@ -123,11 +123,11 @@ def _find_children(query):
 @agent_required
 @require_POST
 def closure_add(request):
-    form = forms.ClosureForm(request.POST, prefix="closure")
+    form = forms.ClosedDayForm(request.POST, prefix="closure")
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_closure(data["date"], data["school"], data["reason"], request.user)
+            services.add_closed_day(data["date"], data["school"], data["reason"], request.user)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:
@@ -142,8 +142,8 @@ def closure_add(request):
         "agenda/agent_home.html",
         {
             "form": forms.SheetChoiceForm(initial={"date": clock.today()}),
-            "closure_form": form,
-            "closures": selectors.upcoming_closures()[:60],
+            "closed_day_form": form,
+            "closures": selectors.upcoming_closed_days()[:60],
         },
         status=400,
     )
@@ -152,7 +152,7 @@ def closure_add(request):
 @agent_required
 @require_POST
 def closure_remove(request, pk):
-    closure = get_object_or_404(Closure, pk=pk)
+    closure = get_object_or_404(ClosedDay, pk=pk)
     ask = confirmation_page(
         request,
         _("Reopen %(date)s?") % {"date": closure.date.strftime("%d/%m/%Y")},
@@ -162,7 +162,7 @@ def closure_remove(request, pk):
     )
     if ask:
         return ask
-    services.remove_closure(closure, request.user)
+    services.remove_closed_day(closure, request.user)
     messages.success(
         request, _("%(date)s is open again.") % {"date": closure.date.strftime("%d/%m/%Y")}
     )

@@ -157,7 +157,7 @@ class SheetChoiceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Activity"), choices=Activity.Kind.choices)
 
 
-class ClosureForm(forms.Form):
+class ClosedDayForm(forms.Form):
     date = BoundedDateField(label=_("Date"), widget=DateInput())
     school = forms.ModelChoiceField(
         queryset=School.objects.all(),

@@ -79,7 +79,7 @@ class PriceBracket(models.Model):
         return f"{self.activity}: QF {self.qf_min}-{self.qf_max or '∞'} {self.price}"
 
 
-class Closure(models.Model):
+class ClosedDay(models.Model):
     """A closed day: public holiday, school holiday, or a closure entered by an agent.
     `school` empty means every school."""
 
@@ -90,7 +90,7 @@ class Closure(models.Model):
 
     date = models.DateField(_("date"), db_index=True)
     school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.CASCADE, related_name="closures"
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="closed_days"
     )
     reason = models.CharField(_("reason"), max_length=150)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from portail.agenda.days import school_year_bounds
 from portail.agenda.demo import ensure_activities
-from portail.agenda.models import AbsenceReason, Activity, Booking, Closure
+from portail.agenda.models import AbsenceReason, Activity, Booking, ClosedDay
 from portail.agenda.services import sync_holiday_closures
 from portail.core.models import TownSettings
 from portail.core.seeding import copy_rows
@@ -25,7 +25,7 @@ def seed(town, families: int):
     ensure_activities(School.objects.exclude(activities__isnull=False))
     AbsenceReason.objects.get_or_create(name="Maladie", defaults={"charge_ratio": Decimal("0")})
     sync_holiday_closures(town.year, TownSettings.current().school_zone)
-    closed = set(Closure.objects.filter(school=None).values_list("date", flat=True))
+    closed = set(ClosedDay.objects.filter(school=None).values_list("date", flat=True))
     activities = {}
     for act in Activity.objects.all():
         activities.setdefault(act.school_id, []).append(act)

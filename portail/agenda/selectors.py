@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from portail.agenda import deadline
 from portail.agenda.days import Calendar
-from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed, Closure
+from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed, ClosedDay
 from portail.core import clock
 from portail.core.tokens import hash_token
 from portail.families.models import Adult, AuthorizedPickup, Child
@@ -135,7 +135,7 @@ def _day_labels() -> dict:
 def closures_calendar(start: datetime.date, end: datetime.date) -> Calendar:
     """The closures of a date range, in one query, as a `Calendar` (is a day open?)."""
     closed: dict[datetime.date, dict[int | None, str]] = defaultdict(dict)
-    for day, school_id, reason in Closure.objects.filter(date__range=(start, end)).values_list(
+    for day, school_id, reason in ClosedDay.objects.filter(date__range=(start, end)).values_list(
         "date", "school_id", "reason"
     ):
         closed[day][school_id] = reason
@@ -311,8 +311,8 @@ def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
     ]
 
 
-def upcoming_closures(school=None):
-    qs = Closure.objects.filter(date__gte=clock.today()).select_related("school")
+def upcoming_closed_days(school=None):
+    qs = ClosedDay.objects.filter(date__gte=clock.today()).select_related("school")
     if school is not None:
         qs = qs.filter(Q(school=None) | Q(school=school))
     return qs

@@ -20,7 +20,7 @@ from portail.agenda.models import (
     Attendance,
     Booking,
     CalendarFeed,
-    Closure,
+    ClosedDay,
 )
 from portail.core import audit, clock, tokens
 from portail.families.models import Child, Household, School
@@ -39,14 +39,14 @@ def sync_holiday_closures(year: int, zone: str) -> int:
     for day, name in holidays.France(
         years=years, language="fr", subdiv=zone, categories=("school",)
     ).items():
-        found[day] = (name, Closure.Source.SCHOOL_HOLIDAY)
+        found[day] = (name, ClosedDay.Source.SCHOOL_HOLIDAY)
     for day, name in holidays.France(years=years, language="fr").items():
-        found[day] = (name, Closure.Source.PUBLIC_HOLIDAY)
+        found[day] = (name, ClosedDay.Source.PUBLIC_HOLIDAY)
     created = 0
     for day, (name, source) in sorted(found.items()):
         if not (start <= day <= end) or day.weekday() >= 5:
             continue
-        _closure, was_created = Closure.objects.get_or_create(
+        _closure, was_created = ClosedDay.objects.get_or_create(
             date=day, school=None, defaults={"reason": name, "source": source}
         )
         created += was_created
@@ -57,13 +57,13 @@ def sync_holiday_closures(year: int, zone: str) -> int:
 
 
 @transaction.atomic
-def add_closure(day: datetime.date, school: School | None, reason: str, actor) -> Closure:
+def add_closed_day(day: datetime.date, school: School | None, reason: str, actor) -> ClosedDay:
     """Close a day (strike, training day...) for one school or all; the bookings of that day are
     cancelled (not charged) and the families told."""
-    if Closure.objects.filter(Q(school=None) | Q(school=school), date=day).exists():
+    if ClosedDay.objects.filter(Q(school=None) | Q(school=school), date=day).exists():
         raise ValidationError({"date": _("This day is already closed.")})
-    closure = Closure.objects.create(
-        date=day, school=school, reason=reason, source=Closure.Source.AGENT
+    closure = ClosedDay.objects.create(
+        date=day, school=school, reason=reason, source=ClosedDay.Source.AGENT
     )
     bookings = Booking.objects.select_for_update().filter(date=day, status=Booking.Status.BOOKED)
     if school is not None:
@@ -95,7 +95,7 @@ def add_closure(day: datetime.date, school: School | None, reason: str, actor) -
 
 
 @transaction.atomic
-def remove_closure(closure: Closure, actor) -> None:
+def remove_closed_day(closure: ClosedDay, actor) -> None:
     """Reopen a day (an agent corrects the closures table). Cancelled bookings stay cancelled."""
     audit.record(
         actor,

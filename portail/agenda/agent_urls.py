@@ -14,4 +14,6 @@ urlpatterns = [
     path("pointage/<int:activity_pk>/<date:date>/csv/", views.sheet_csv, name="sheet_csv"),
     path("enfant/<int:child_pk>/", views.child_calendar, name="child_calendar"),
     path("enfant/<int:child_pk>/<date:date>/", views.child_day, name="child_day"),
+    path("enfant/<int:child_pk>/changement-ecole/", views.move_child, name="move_child"),
+    path("changement-ecole/<int:move_pk>/", views.move_proposals, name="move_proposals"),
 ]

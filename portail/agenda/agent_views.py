@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portail.agenda import forms, selectors, services
-from portail.agenda.models import Activity, Attendance, ClosedDay
+from portail.agenda.models import Activity, Attendance, ClosedDay, SchoolMove
 from portail.agenda.views import calendar_context, day_view, parse_month
 from portail.core import clock, spreadsheet
 from portail.core.confirm import confirmation_page
@@ -158,13 +158,22 @@ def closure_remove(request, pk):
         _("Reopen %(date)s?") % {"date": closure.date.strftime("%d/%m/%Y")},
         _("Yes, reopen this day"),
         reverse("agenda_agent:home"),
-        [closure.reason] if closure.reason else [],
+        [
+            *([closure.reason] if closure.reason else []),
+            _(
+                "The bookings this closure cancelled (%(count)s) are booked again and the "
+                "families told; nothing is charged now."
+            )
+            % {"count": selectors.restorable_bookings(closure).count()},
+        ],
     )
     if ask:
         return ask
-    services.remove_closed_day(closure, request.user)
+    restored = services.remove_closed_day(closure, request.user)
     messages.success(
-        request, _("%(date)s is open again.") % {"date": closure.date.strftime("%d/%m/%Y")}
+        request,
+        _("%(date)s is open again; %(count)s booking(s) restored and their families told.")
+        % {"date": closure.date.strftime("%d/%m/%Y"), "count": restored},
     )
     return redirect("agenda_agent:home")
 
@@ -278,3 +287,83 @@ def child_day(request, child_pk, date):
     day = date
     back = f"{reverse('agenda_agent:child_calendar', args=[child.pk])}?mois={day:%Y-%m}"
     return day_view(request, child, day, True, back, None)
+
+
+# --- a child's change of school ------------------------------------------------------------
+
+
+@agent_required
+def move_child(request, child_pk):
+    """« Changement d'école »: the new school and the day; the bookings at the old school from
+    that day are cancelled (not charged) and the agent goes on to the equivalent bookings."""
+    child = get_object_or_404(Child.objects.select_related("school", "household"), pk=child_pk)
+    form = forms.MoveChildForm(
+        request.POST if request.method == "POST" else None,
+        child=child,
+        initial={"effective": clock.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            move = services.change_school(
+                child, data["school"], data["effective"], request.user, level=data["level"]
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now goes to %(school)s from %(date)s.")
+                % {"name": child.first_name, "school": move.to_school.name,
+                   "date": move.effective.strftime("%d/%m/%Y")},
+            )  # fmt: skip
+            return redirect("agenda_agent:move_proposals", move.pk)
+    return render(
+        request,
+        "agenda/move_child.html",
+        {
+            "child": child,
+            "form": form,
+            "upcoming": selectors.upcoming_bookings_count(child),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@agent_required
+def move_proposals(request, move_pk):
+    """After a school change: the equivalent activities at the new school, booked in one go or
+    left to the parents."""
+    move = get_object_or_404(
+        SchoolMove.objects.select_related("child", "from_school", "to_school"), pk=move_pk
+    )
+    proposals = services.move_proposals(move)
+    form = forms.ProposalsForm(
+        request.POST if request.method == "POST" else None, proposals=proposals
+    )
+    if request.method == "POST" and form.is_valid():
+        outcome = services.book_equivalents(move, form.cleaned_data["chosen"], request.user)
+        messages.success(
+            request,
+            _("%(booked)s booking(s) made at %(school)s; %(skipped)s not possible.")
+            % {"booked": len(outcome.booked), "school": move.to_school.name,
+               "skipped": len(outcome.skipped)},
+        )  # fmt: skip
+        return redirect("agenda_agent:child_calendar", move.child_id)
+    return render(
+        request,
+        "agenda/move_proposals.html",
+        {
+            "move": move,
+            "proposals": proposals,
+            "bookable": [p for p in proposals if not p.reason],
+            "checked": set(request.POST.getlist("chosen"))
+            if form.is_bound
+            else {p.key for p in proposals},
+            "cancelled": move.cancelled_bookings.count(),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

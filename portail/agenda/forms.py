@@ -9,7 +9,7 @@ from portail.agenda import deadline
 from portail.agenda.days import plan_days
 from portail.agenda.models import Activity
 from portail.core.forms import BoundedDateField
-from portail.families.models import School
+from portail.families.models import Child, School
 
 WEEKDAYS = [
     ("0", _("Monday")),
@@ -155,6 +155,39 @@ class SheetChoiceForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.all(), label=_("School"))
     date = BoundedDateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Activity"), choices=Activity.Kind.choices)
+
+
+class MoveChildForm(forms.Form):
+    """« Changement d'école »: the new school and the day the child starts there."""
+
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), label=_("New school"), empty_label=_("Choose a school")
+    )
+    effective = SchoolDayField(
+        label=_("Effective date"),
+        widget=DateInput(),
+        help_text=_("The bookings at the current school from that day on are cancelled."),
+    )
+    level = forms.ChoiceField(label=_("Class level"), required=False)
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.exclude(pk=child.school_id).order_by("name")
+        self.fields["level"].choices = [("", _("Unchanged"))] + list(Child.Level.choices)
+
+
+class ProposalsForm(forms.Form):
+    """The equivalent bookings at the new school the agent books in one go."""
+
+    chosen = forms.MultipleChoiceField(
+        label=_("Bookings to make"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one booking.")},
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].choices = [(p.key, p.key) for p in proposals if not p.reason]
 
 
 class ClosedDayForm(forms.Form):

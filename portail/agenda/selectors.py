@@ -3,7 +3,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
@@ -309,6 +309,23 @@ def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
         )
         for child in children
     ]
+
+
+def restorable_bookings(closed_day):
+    """The bookings reopening this day books again (`services.remove_closed_day`): those its
+    closure cancelled, still cancelled, of children still at that school; none for a past day
+    (it was not served)."""
+    if closed_day.date < clock.today():
+        return Booking.objects.none()
+    return closed_day.cancelled_bookings.filter(
+        status=Booking.Status.CANCELLED, activity__school_id=F("child__school_id")
+    )
+
+
+def upcoming_bookings_count(child) -> int:
+    return Booking.objects.filter(
+        child=child, status=Booking.Status.BOOKED, date__gte=clock.today()
+    ).count()
 
 
 def upcoming_closed_days(school=None):

@@ -6,9 +6,12 @@ import datetime
 from collections import defaultdict
 
 import holidays
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,10 +24,12 @@ from portail.agenda.models import (
     Booking,
     CalendarFeed,
     ClosedDay,
+    SchoolMove,
 )
+from portail.agenda.signals import bookings_withdrawn
 from portail.core import audit, clock, tokens
 from portail.families.models import Child, Household, School
-from portail.families.services import booking_block_reason
+from portail.families.services import booking_block_reason, update_child_schooling
 from portail.messaging.services import notify_household
 
 
@@ -70,7 +75,10 @@ def add_closed_day(day: datetime.date, school: School | None, reason: str, actor
         bookings = bookings.filter(activity__school=school)
     households = set(bookings.values_list("child__household_id", flat=True))
     cancelled = bookings.update(
-        status=Booking.Status.CANCELLED, cancelled_at=clock.now(), cancelled_by=actor
+        status=Booking.Status.CANCELLED,
+        cancelled_at=clock.now(),
+        cancelled_by=actor,
+        cancelled_by_closed_day=closure,
     )
     audit.record(
         actor,
@@ -95,8 +103,21 @@ def add_closed_day(day: datetime.date, school: School | None, reason: str, actor
 
 
 @transaction.atomic
-def remove_closed_day(closure: ClosedDay, actor) -> None:
-    """Reopen a day (an agent corrects the closures table). Cancelled bookings stay cancelled."""
+def remove_closed_day(closure: ClosedDay, actor) -> int:
+    """Reopen a day (« réouverture »): the bookings the closure cancelled are booked again and
+    their families told. Only today or later: a past closed day stays as it was served (nobody
+    came). Billing is untouched: the consumption run bills a day once, when it is over, and never
+    twice (one debit per child, activity and day). Returns the number of bookings restored."""
+    closure = ClosedDay.objects.select_for_update().get(pk=closure.pk)
+    restored = list(
+        selectors.restorable_bookings(closure)
+        .select_for_update(of=("self",))
+        .select_related("child", "activity")
+    )
+    Booking.objects.filter(pk__in=[b.pk for b in restored]).update(
+        status=Booking.Status.BOOKED, cancelled_at=None, cancelled_by=None,
+        cancelled_by_closed_day=None,
+    )  # fmt: skip
     audit.record(
         actor,
         "agenda.closure_removed",
@@ -105,8 +126,30 @@ def remove_closed_day(closure: ClosedDay, actor) -> None:
         school=closure.school.name if closure.school else None,
         reason=closure.reason,
         source=closure.source,
+        bookings_restored=len(restored),
     )
+    by_household = defaultdict(list)
+    for booking in restored:
+        by_household[booking.child.household_id].append(booking)
+    when = closure.date.strftime("%d/%m/%Y")
+    for household in Household.objects.filter(pk__in=by_household):
+        lines = "\n".join(
+            f"- {b.child.first_name}\u00a0: {b.activity.name}" for b in by_household[household.pk]
+        )
+        notify_household(
+            household,
+            _("Day open again: %(date)s") % {"date": when},
+            _(
+                "The service is open again on %(date)s. The bookings cancelled by the closure "
+                "are booked again:\n%(lines)s\nThey are charged like any booking; cancel them in "
+                "the agenda within the usual deadline if your child does not come."
+            )
+            % {"date": when, "lines": lines},
+            link=reverse("agenda:calendar"),
+            dedupe_key=f"reopened:{closure.pk}:{closure.date}:{household.pk}",
+        )
     closure.delete()
+    return len(restored)
 
 
 # --- booking and cancelling -----------------------------------------------------------------
@@ -326,6 +369,183 @@ def preview_bulk_change(children, kinds, days, action: str, actor) -> Outcome:
     with transaction.atomic():
         outcome = bulk_change(children, kinds, days, action, actor)
         transaction.set_rollback(True)
+    return outcome
+
+
+# --- a child's change of school (« changement d'école ») ---------------------------------------
+
+
+@dataclasses.dataclass
+class Proposal:
+    """A booking at the new school equivalent to one cancelled at the old school."""
+
+    date: datetime.date
+    kind: str
+    activity: Activity | None
+    reason: str | None = None  # a Skip code when it cannot be booked
+
+    @property
+    def key(self) -> str:
+        return f"{self.date.isoformat()}|{self.kind}"
+
+    @property
+    def reason_label(self):
+        return Skip.LABELS.get(self.reason, "")
+
+
+@transaction.atomic
+def change_school(child: Child, school: School, effective: datetime.date, actor, level=None):
+    """Move a child to another school from `effective` on: the bookings at the old school from
+    that day are cancelled without charge (the ones billing already debited are refunded, through
+    the `bookings_withdrawn` signal billing answers), the school changes through families (audited
+    there), the move is audited and the family told. Returns the `SchoolMove`; its equivalents at
+    the new school come from `move_proposals`."""
+    child = (
+        Child.objects.select_for_update(of=("self",))
+        .select_related("school", "household")
+        .get(pk=child.pk)
+    )
+    if child.school_id is None:
+        raise ValidationError({"school": _("This child has no school yet: enrol them first.")})
+    if school.pk == child.school_id:
+        raise ValidationError({"school": _("The child is already at this school.")})
+    old = child.school
+    now = clock.now()
+    move = SchoolMove.objects.create(
+        child=child, from_school=old, to_school=school, effective=effective,
+        created_at=now, created_by=_user(actor),
+    )  # fmt: skip
+    bookings = list(
+        Booking.objects.select_for_update()
+        .filter(child=child, date__gte=effective, status=Booking.Status.BOOKED)
+        .exclude(activity__school=school)
+        .order_by("date", "activity__position")
+    )
+    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=_user(actor),
+        cancelled_by_move=move,
+    )  # fmt: skip
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("School change of %(name)s on %(date)s") % {
+            "name": child.first_name, "date": effective.strftime("%d/%m/%Y"),
+        }  # fmt: skip
+    answers = bookings_withdrawn.send(
+        sender=SchoolMove,
+        items=[(b.child_id, b.activity_id, b.date) for b in bookings],
+        reason=reason,
+        actor=_user(actor),
+    )
+    move.refunds = sum(n for _receiver, n in answers if isinstance(n, int))
+    move.save(update_fields=["refunds"])
+    data = {"school": school}
+    if level:
+        data["level"] = level
+    update_child_schooling(child, data, actor=actor)
+    audit.record(
+        actor,
+        "agenda.school_changed",
+        child,
+        from_school=old.name,
+        to_school=school.name,
+        effective=effective.isoformat(),
+        bookings_cancelled=len(bookings),
+        refunds=move.refunds,
+    )
+    when = effective.strftime("%d/%m/%Y")
+    body = _(
+        "From %(date)s, %(name)s goes to %(school)s. Their %(count)s booking(s) at %(old)s from "
+        "that day are cancelled and will not be charged."
+    ) % {"date": when, "name": child.first_name, "school": school.name, "old": old.name,
+         "count": len(bookings)}  # fmt: skip
+    if move.refunds:
+        body += " " + _(
+            "%(count)s of them, already charged, are refunded on your prepaid account."
+        ) % {"count": move.refunds}
+    body += "\n" + _(
+        "Book the activities of the new school in the agenda, unless the service tells you it has "
+        "booked them for you."
+    )
+    notify_household(
+        child.household,
+        _("School change: %(name)s") % {"name": child.first_name},
+        body,
+        link=reverse("agenda:calendar"),
+        dedupe_key=f"school-move:{move.pk}",
+    )
+    return move
+
+
+def move_proposals(move) -> list[Proposal]:
+    """The cancelled bookings of a move still to come, as bookings of the same kind at the new
+    school, each with why it cannot be booked (closed, full, not offered) or None."""
+    cancelled = list(
+        move.cancelled_bookings.filter(date__gte=clock.today())
+        .select_related("activity")
+        .order_by("date", "activity__position")
+    )
+    if not cancelled:
+        return []
+    activities = {a.kind: a for a in Activity.objects.filter(school=move.to_school)}
+    days = [b.date for b in cancelled]
+    calendar = selectors.closures_calendar(min(days), max(days))
+    taken = set(
+        Booking.objects.filter(
+            child=move.child, status=Booking.Status.BOOKED, date__range=(min(days), max(days))
+        ).values_list("date", "activity__kind")
+    )
+    counts = dict(
+        ((activity_id, day), n)
+        for activity_id, day, n in Booking.objects.filter(
+            activity__in=activities.values(), status=Booking.Status.BOOKED,
+            date__range=(min(days), max(days)),
+        )
+        .values_list("activity_id", "date")
+        .annotate(n=Count("pk"))
+    )  # fmt: skip
+    proposals = []
+    for booking in cancelled:
+        kind = booking.activity.kind
+        activity = activities.get(kind)
+        proposal = Proposal(booking.date, kind, activity)
+        if activity is None:
+            proposal.reason = Skip.NOT_ENROLLED
+        elif (booking.date, kind) in taken:
+            proposal.reason = Skip.ALREADY_BOOKED
+        elif not calendar.is_open(activity, booking.date):
+            proposal.reason = Skip.CLOSED
+        elif (
+            activity.capacity is not None
+            and counts.get((activity.pk, booking.date), 0) >= activity.capacity
+        ):
+            proposal.reason = Skip.FULL
+        proposals.append(proposal)
+    return proposals
+
+
+@transaction.atomic
+def book_equivalents(move, keys, actor) -> Outcome:
+    """Book, for the family, the chosen proposals of a move (« date|kind » keys) at the new
+    school, as an agent (no deadline); what cannot be booked is reported in `skipped`."""
+    child = Child.objects.select_related("household").get(pk=move.child_id)
+    wanted = set(keys)
+    requests = [
+        (child, p.kind, p.date) for p in move_proposals(move) if p.key in wanted and not p.reason
+    ]
+    outcome = _apply_requests(requests, "book", _user(actor), True, Outcome())
+    if outcome.booked:
+        audit.record(
+            actor, "agenda.bookings_changed", child, move=move.pk,
+            booked=[f"{c.date.isoformat()} {c.kind}" for c in outcome.booked],
+        )  # fmt: skip
+        lines = "\n".join(f"- {c.date:%d/%m/%Y}\u00a0: {c.kind_label}" for c in outcome.booked)
+        notify_household(
+            child.household,
+            _("Bookings at %(school)s") % {"school": move.to_school.name},
+            _("The service booked for %(name)s at %(school)s:\n%(lines)s")
+            % {"name": child.first_name, "school": move.to_school.name, "lines": lines},
+            link=reverse("agenda:calendar"),
+            dedupe_key=f"school-move:{move.pk}:booked:{clock.now().isoformat()}",
+        )
     return outcome
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("effectifs/", views.headcounts, name="headcounts"),
     path("effectifs/csv/", views.headcounts_csv, name="headcounts_csv"),
+    path("effectifs/ods/", views.headcounts_ods, name="headcounts_ods"),
     path("fermetures/ajouter/", views.closure_add, name="closure_add"),
     path("fermetures/<int:pk>/supprimer/", views.closure_remove, name="closure_remove"),
     path("pointage/<int:activity_pk>/<date:date>/", views.sheet, name="sheet"),

@@ -82,6 +82,28 @@ def headcounts(request):
     )
 
 
+def _headcount_table(start, end):
+    """The headcounts' columns and rows, shared by the CSV and the ODS exports."""
+    headers = [
+        _("Date"), _("School"), _("Activity"), _("Children booked"), _("Capacity"),
+        _("Places open"), _("Final count"),
+    ]  # fmt: skip
+    rows = [
+        [
+            day.date.strftime("%d/%m/%Y"),
+            row["activity__school__name"],
+            row["activity__name"],
+            row["booked"],
+            row["activity__capacity"],
+            row["open"],
+            _("yes") if day.final else _("no"),
+        ]
+        for day in selectors.headcount_days(start, end)
+        for row in day.rows
+    ]
+    return headers, rows
+
+
 @agent_required
 def headcounts_csv(request):
     start, end, form = _headcount_period(request)
@@ -90,24 +112,23 @@ def headcounts_csv(request):
     response, writer = spreadsheet.csv_response(
         f"effectifs-{start.isoformat()}-au-{end.isoformat()}.csv"
     )
-    writer.writerow(
-        [_("Date"), _("School"), _("Activity"), _("Children booked"), _("Capacity"),
-         _("Places open"), _("Final count")]
-    )  # fmt: skip
-    for day in selectors.headcount_days(start, end):
-        for row in day.rows:
-            writer.writerow(
-                [
-                    day.date.strftime("%d/%m/%Y"),
-                    spreadsheet.cell(row["activity__school__name"]),
-                    spreadsheet.cell(row["activity__name"]),
-                    row["booked"],
-                    "" if row["activity__capacity"] is None else row["activity__capacity"],
-                    "" if row["open"] is None else row["open"],
-                    _("yes") if day.final else _("no"),
-                ]
-            )
+    headers, rows = _headcount_table(start, end)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([v if isinstance(v, int) else spreadsheet.cell(v) for v in row])
     return response
+
+
+@agent_required
+def headcounts_ods(request):
+    """The same table as the CSV, as an OpenDocument spreadsheet (LibreOffice, Excel)."""
+    start, end, form = _headcount_period(request)
+    if start is None:
+        return render(request, "agenda/headcounts.html", {"form": form}, status=400)
+    headers, rows = _headcount_table(start, end)
+    return spreadsheet.ods_response(
+        f"effectifs-{start.isoformat()}-au-{end.isoformat()}.ods", headers, rows
+    )
 
 
 def _find_children(query):

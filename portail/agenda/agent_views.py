@@ -18,6 +18,7 @@ from portail.agenda.models import Activity, Attendance, ClosedDay, SchoolMove
 from portail.agenda.views import calendar_context, day_view, parse_month
 from portail.core import clock, spreadsheet
 from portail.core.confirm import confirmation_page
+from portail.core.converters import parse_id
 from portail.core.permissions import agent_required
 from portail.families.models import Child
 
@@ -204,22 +205,42 @@ def _sheet_objects(activity_pk, date):
     return activity, date  # a date within 1900-2100 (core.converters.DateConverter)
 
 
+def _posted_sheet(request, rows, reasons):
+    """The states and excuse reasons posted for the rows shown; with « Tous présents », every
+    editable row the agent did not mark absent or excused is present."""
+    shown = {row.child.pk for row in rows if row.editable}
+    states, chosen = {}, {}
+    for child_id in shown:
+        state = request.POST.get(f"state-{child_id}")
+        if state in (Attendance.State.PRESENT, Attendance.State.ABSENT):
+            states[child_id] = state
+        reason = reasons.get(parse_id(request.POST.get(f"reason-{child_id}")))
+        if reason is not None:
+            chosen[child_id] = reason
+        elif "all_present" in request.POST and states.get(child_id) != Attendance.State.ABSENT:
+            states[child_id] = Attendance.State.PRESENT
+    return states, chosen
+
+
 @agent_required
 def sheet(request, activity_pk, date):
+    """The pointage: filter by class level, « Tous présents » then the exceptions, an excused
+    absence's reason, the live count present / booked (a script updates it as the agent ticks;
+    the server's count is shown without it)."""
     activity, day = _sheet_objects(activity_pk, date)
+    all_rows = selectors.attendance_sheet(activity, day)
+    levels = sorted({row.child.level for row in all_rows if row.child.level}, key=_level_order)
+    level = request.GET.get("niveau") or request.POST.get("niveau") or ""
+    if level not in levels:
+        level = ""
+    rows = [row for row in all_rows if row.child.level == level] if level else all_rows
+    reasons = {r.pk: r for r in selectors.sheet_reasons()}
     if request.method == "POST":
-        states = {}
-        for key, value in request.POST.items():
-            if key.startswith("state-"):
-                try:
-                    states[int(key.removeprefix("state-"))] = value
-                except ValueError:
-                    continue
-        written = services.record_attendance(activity, day, states, request.user)
+        states, chosen = _posted_sheet(request, rows, reasons)
+        written = services.record_attendance(activity, day, states, request.user, chosen)
         messages.success(request, _("Attendance saved (%(n)s change(s)).") % {"n": written})
-        return redirect(request.path)
-    rows = selectors.attendance_sheet(activity, day)
-    listed = {row.child.pk for row in rows}
+        return redirect(f"{request.path}?niveau={level}" if level else request.path)
+    listed = {row.child.pk for row in all_rows}
     others = Child.objects.filter(school=activity.school).exclude(pk__in=listed)
     return render(
         request,
@@ -228,11 +249,25 @@ def sheet(request, activity_pk, date):
             "activity": activity,
             "day": day,
             "rows": rows,
+            "levels": [(code, dict(Child.Level.choices).get(code, code)) for code in levels],
+            "level": level,
+            "count": selectors.sheet_count(rows),
+            "locked_present": sum(
+                1 for r in rows if not r.editable and r.state == Attendance.State.PRESENT
+            ),
+            "total": selectors.sheet_count(all_rows) if level else None,
+            "reasons": list(reasons.values()),
+            "calendar_url": reverse("agenda_agent:child_calendar", args=[0]).removesuffix("0/"),
             "add_form": forms.AddChildForm(children=others.order_by("last_name", "first_name")),
             "evening": activity.kind in (Activity.Kind.EVENING1, Activity.Kind.EVENING2),
             "State": Attendance.State,
         },
     )
+
+
+def _level_order(code):
+    order = list(Child.Level.values)
+    return order.index(code) if code in order else len(order)
 
 
 @agent_required

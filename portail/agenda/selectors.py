@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 
 from portail.agenda import deadline
 from portail.agenda.days import Calendar
-from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed, ClosedDay
+from portail.agenda.models import (
+    AbsenceReason,
+    Activity,
+    Attendance,
+    Booking,
+    CalendarFeed,
+    ClosedDay,
+)
 from portail.core import clock
 from portail.core.tokens import hash_token
 from portail.families.models import Adult, AuthorizedPickup, Child
@@ -275,6 +282,43 @@ class SheetRow:
     booked: bool
     attendance: Attendance | None
     pickups: list
+
+    @property
+    def editable(self) -> bool:
+        """Billed rows are locked; an absence the family declared (its booking cancelled) is
+        theirs. An absence the agent excused stays editable."""
+        record = self.attendance
+        if record is None:
+            return True
+        declared = record.state == Attendance.State.EXCUSED and not self.booked
+        return not (record.billed or declared)
+
+    @property
+    def state(self) -> str:
+        return self.attendance.state if self.attendance else ""
+
+    @property
+    def reason_id(self):
+        return self.attendance.absence_reason_id if self.attendance else None
+
+
+@dataclasses.dataclass
+class SheetCount:
+    """« présents / réservés » of the rows shown."""
+
+    present: int
+    booked: int
+    rows: int
+
+
+def sheet_count(rows) -> SheetCount:
+    present = sum(1 for r in rows if r.state == Attendance.State.PRESENT)
+    return SheetCount(present, sum(1 for r in rows if r.booked), len(rows))
+
+
+def sheet_reasons():
+    """The short list of reasons an agent excuses an absence with (administrator's list)."""
+    return list(AbsenceReason.objects.filter(active=True))
 
 
 def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:

@@ -553,35 +553,61 @@ def book_equivalents(move, keys, actor) -> Outcome:
 
 
 @transaction.atomic
-def record_attendance(activity: Activity, day: datetime.date, states: dict, actor) -> int:
-    """Record present/absent for the children of a sheet. Billed rows and absences declared by
-    the family (excused) are left as they are. Returns the number of rows written."""
+def record_attendance(
+    activity: Activity, day: datetime.date, states: dict, actor, reasons: dict | None = None
+) -> int:
+    """Record the pointage of a sheet: `states` {child id: "present" | "absent"}, `reasons`
+    {child id: AbsenceReason} for an absence the agent excuses (the reason wins over the state:
+    an excused absence, charged at the reason's ratio). Billed rows and absences declared by the
+    family (excused, booking cancelled) are left as they are. Set-based: a 500-child « tous
+    présents » is a few queries. Returns the number of rows written."""
+    reasons = reasons or {}
+    # Two agents saving the same sheet are served one after the other.
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
     records = {
         a.child_id: a
         for a in Attendance.objects.select_for_update().filter(activity=activity, date=day)
     }
-    now = clock.now()
-    written = 0
+    booked = set(
+        Booking.objects.filter(activity=activity, date=day, status=Booking.Status.BOOKED)
+        .values_list("child_id", flat=True)
+    )  # fmt: skip
     of_school = set(
-        Child.objects.filter(school=activity.school_id, pk__in=states).values_list("pk", flat=True)
-    )
-    for child_id, state in states.items():
-        if child_id not in of_school and child_id not in records:
-            continue
-        if state not in (Attendance.State.PRESENT, Attendance.State.ABSENT):
+        Child.objects.filter(school=activity.school_id, pk__in=set(states) | set(reasons))
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    now, user = clock.now(), _user(actor)
+    to_create, to_update = [], []
+    for child_id in set(states) | set(reasons):
+        reason = reasons.get(child_id)
+        state = Attendance.State.EXCUSED if reason is not None else states.get(child_id)
+        if state not in (
+            Attendance.State.PRESENT,
+            Attendance.State.ABSENT,
+            Attendance.State.EXCUSED,
+        ):
             continue
         record = records.get(child_id)
-        if record is not None and (record.billed or record.state == Attendance.State.EXCUSED):
+        if record is None:
+            if child_id in of_school:
+                to_create.append(
+                    Attendance(child_id=child_id, activity=activity, date=day, state=state,
+                               absence_reason=reason, recorded_at=now, recorded_by=user)
+                )  # fmt: skip
             continue
-        if record is not None and record.state == state:
+        declared = record.state == Attendance.State.EXCUSED and child_id not in booked
+        if record.billed or declared:
             continue
-        Attendance.objects.update_or_create(
-            child_id=child_id,
-            activity=activity,
-            date=day,
-            defaults={"state": state, "recorded_at": now, "recorded_by": _user(actor)},
-        )
-        written += 1
+        if record.state == state and record.absence_reason_id == getattr(reason, "pk", None):
+            continue
+        record.state, record.absence_reason = state, reason
+        record.recorded_at, record.recorded_by = now, user
+        to_update.append(record)
+    Attendance.objects.bulk_create(to_create, batch_size=500)
+    Attendance.objects.bulk_update(
+        to_update, ["state", "absence_reason", "recorded_at", "recorded_by"], batch_size=500
+    )
+    written = len(to_create) + len(to_update)
     if written:
         audit.record(
             actor, "agenda.attendance_recorded", activity, date=day.isoformat(), rows=written

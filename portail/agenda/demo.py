@@ -17,7 +17,14 @@ ACTIVITIES = [
     (Activity.Kind.EVENING2, "Accueil Soir 2", "17:30", "18:30", "1.60", True),
 ]
 
-REASONS = [("Maladie", "0"), ("Sortie ou voyage scolaire", "0"), ("Convenance personnelle", "1")]
+# The short list an agent excuses an absence with on the sheet, and parents declare with.
+REASONS = [
+    ("Maladie", "0"),
+    ("Rendez-vous médical", "0"),
+    ("Sortie ou voyage scolaire", "0"),
+    ("Convenance personnelle", "1"),
+    ("Autre", "1"),
+]
 
 
 def ensure_activities(schools) -> None:

@@ -340,6 +340,16 @@ def test_an_unknown_procedure_is_a_404_page(client, parent):
     assert client.get("/demarches/nexiste-pas/").status_code == 404
 
 
+def _enrolment_taken(parent, school, level, agent):
+    """An enrolment of the parent's child at `school`, submitted and taken by `agent`."""
+    user, household, child = parent
+    data = {"child": str(child.pk), "school": school.pk, "level": level}
+    sr = services.start_draft(get_procedure("inscription-scolaire"), household, user, data)
+    services.submit(sr, user)
+    services.take(sr, agent)
+    return sr
+
+
 @pytest.mark.django_db
 def test_enrolment_closes_only_with_valid_documents_or_a_written_reason(parent):
     from portail.core.models import AuditEvent
@@ -350,11 +360,8 @@ def test_enrolment_closes_only_with_valid_documents_or_a_written_reason(parent):
     proof = DocumentTypeFactory(name="Justificatif de domicile", procedures="inscription-scolaire")
     DocumentTypeFactory(name="Avis d'imposition", procedures="")  # not asked by this procedure
     school = SchoolFactory(name="École de Malagny")
-    data = {"child": str(child.pk), "school": school.pk, "level": "CM1"}
-    sr = services.start_draft(get_procedure("inscription-scolaire"), household, user, data)
-    services.submit(sr, user)
     agent = AgentFactory()
-    services.take(sr, agent)
+    sr = _enrolment_taken(parent, school, "CM1", agent)
 
     # Missing, then « non traité », then « invalide »: refused without a reason.
     with pytest.raises(ValidationError) as missing:
@@ -390,10 +397,7 @@ def test_enrolment_with_valid_documents_closes_without_a_reason(parent):
     agent = AgentFactory()
     documents.validate_document(document=upload(household, proof, user), agent=agent,
                                 valid_until=None)  # fmt: skip
-    data = {"child": str(child.pk), "school": SchoolFactory().pk, "level": "CP"}
-    sr = services.start_draft(get_procedure("inscription-scolaire"), household, user, data)
-    services.submit(sr, user)
-    services.take(sr, agent)
+    sr = _enrolment_taken(parent, SchoolFactory(), "CP", agent)
     services.close(sr, agent)
     sr.refresh_from_db()
     assert sr.status == Status.CLOSED and sr.documents_override_reason == ""
@@ -410,11 +414,8 @@ def test_enrolment_moving_a_child_cancels_the_old_schools_bookings(parent):
     make_activities(new_school)
     later = datetime.date(2026, 12, 3)
     Booking.objects.create(child=child, activity=old["lunch"], date=later)
-    data = {"child": str(child.pk), "school": new_school.pk, "level": "CE1"}
-    sr = services.start_draft(get_procedure("inscription-scolaire"), household, user, data)
-    services.submit(sr, user)
     agent = AgentFactory()
-    services.take(sr, agent)
+    sr = _enrolment_taken(parent, new_school, "CE1", agent)
     services.close(sr, agent)
     assert Booking.objects.get(date=later).status == "cancelled"
     move = SchoolMove.objects.get(child=child)

@@ -18,6 +18,15 @@ NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.timezone(datetime.t
 MONDAY = datetime.date(2026, 11, 30)
 
 
+def _agent_opens_the_agenda(page):
+    """Logged in as « agent », through the back-office menu (no typed address)."""
+    page.goto("/")
+    login(page, "agent")
+    page.get_by_role("navigation", name="Espaces de gestion").get_by_role(
+        "link", name="Pointage et jours fermés"
+    ).click()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_agent_takes_a_big_lunch_all_present_then_one_excused(page):
     AgentFactory(username="agent")
@@ -32,11 +41,7 @@ def test_agent_takes_a_big_lunch_all_present_then_one_excused(page):
     for kid in kids:
         book(kid, lunch, MONDAY)
     with time_machine.travel(NOW, tick=True):
-        page.goto("/")
-        login(page, "agent")
-        page.get_by_role("navigation", name="Espaces de gestion").get_by_role(
-            "link", name="Pointage et jours fermés"
-        ).click()
+        _agent_opens_the_agenda(page)
         page.get_by_label("École").first.select_option(label="École Nord")
         page.get_by_label("Date").first.fill(MONDAY.isoformat())
         page.get_by_label("Activité").select_option(label="Restauration scolaire")
@@ -81,11 +86,7 @@ def test_agent_moves_a_child_to_another_school_and_books_there(page):
     book(child, old["lunch"], MONDAY)
     book(child, old["morning"], MONDAY)
     with time_machine.travel(NOW, tick=True):
-        page.goto("/")
-        login(page, "agent")
-        page.get_by_role("navigation", name="Espaces de gestion").get_by_role(
-            "link", name="Pointage et jours fermés"
-        ).click()
+        _agent_opens_the_agenda(page)
         page.get_by_label("Nom de l'enfant").fill("Léa")
         page.get_by_role("button", name="Rechercher").click()
         page.get_by_role("link", name=f"{child.last_name} Léa").click()

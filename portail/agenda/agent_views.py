@@ -257,7 +257,9 @@ def sheet(request, activity_pk, date):
             ),
             "total": selectors.sheet_count(all_rows) if level else None,
             "reasons": list(reasons.values()),
+            # Built once, not per row: the sheet may list 500 children.
             "calendar_url": reverse("agenda_agent:child_calendar", args=[0]).removesuffix("0/"),
+            "month": day.strftime("%Y-%m"),
             "add_form": forms.AddChildForm(children=others.order_by("last_name", "first_name")),
             "evening": activity.kind in (Activity.Kind.EVENING1, Activity.Kind.EVENING2),
             "State": Attendance.State,

@@ -3,6 +3,7 @@ calendar feed's token. Every write runs in one transaction and locks what it dep
 
 import dataclasses
 import datetime
+import functools
 from collections import defaultdict
 
 import holidays
@@ -31,6 +32,18 @@ from portail.core import audit, clock, tokens
 from portail.families.models import Child, Household, School
 from portail.families.services import booking_block_reason, update_child_schooling
 from portail.messaging.services import notify_household
+
+
+def _in_town_language(fn):
+    """The family's messages in the town's language, whoever's request runs the action (one
+    `override` per call: the decorator form of `translation.override` is shared by threads)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return fn(*args, **kwargs)
+
+    return run
 
 
 @transaction.atomic
@@ -102,6 +115,7 @@ def add_closed_day(day: datetime.date, school: School | None, reason: str, actor
     return closure
 
 
+@_in_town_language
 @transaction.atomic
 def remove_closed_day(closure: ClosedDay, actor) -> int:
     """Reopen a day (« réouverture »): the bookings the closure cancelled are booked again and
@@ -393,6 +407,7 @@ class Proposal:
         return Skip.LABELS.get(self.reason, "")
 
 
+@_in_town_language
 @transaction.atomic
 def change_school(child: Child, school: School, effective: datetime.date, actor, level=None):
     """Move a child to another school from `effective` on: the bookings at the old school from
@@ -425,10 +440,9 @@ def change_school(child: Child, school: School, effective: datetime.date, actor,
         status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=_user(actor),
         cancelled_by_move=move,
     )  # fmt: skip
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = _("School change of %(name)s on %(date)s") % {
-            "name": child.first_name, "date": effective.strftime("%d/%m/%Y"),
-        }  # fmt: skip
+    reason = _("School change of %(name)s on %(date)s") % {
+        "name": child.first_name, "date": effective.strftime("%d/%m/%Y"),
+    }  # fmt: skip
     answers = bookings_withdrawn.send(
         sender=SchoolMove,
         items=[(b.child_id, b.activity_id, b.date) for b in bookings],
@@ -522,6 +536,7 @@ def move_proposals(move) -> list[Proposal]:
     return proposals
 
 
+@_in_town_language
 @transaction.atomic
 def book_equivalents(move, keys, actor) -> Outcome:
     """Book, for the family, the chosen proposals of a move (« date|kind » keys) at the new

@@ -1,7 +1,10 @@
 import datetime
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -209,8 +212,29 @@ class ClosedDayForm(forms.Form):
         return day
 
 
+class PlainSelect(forms.Select):
+    """A <select> built in Python: a school's other children are hundreds of options, and the
+    widget templates cost one template per option (most of a 500-child sheet's rendering)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class AddChildForm(forms.Form):
-    child = forms.ModelChoiceField(queryset=None, label=_("Child without a booking"))
+    child = forms.ModelChoiceField(
+        queryset=None, label=_("Child without a booking"), widget=PlainSelect
+    )
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)

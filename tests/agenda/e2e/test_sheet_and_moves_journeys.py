@@ -67,7 +67,7 @@ def test_agent_takes_a_big_lunch_all_present_then_one_excused(page):
         expect(count).to_contain_text("14 présent(s) sur 15 réservé(s)")
         box = row.get_by_text("présent", exact=True).bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44  # a finger's target on a tablet
-        page.get_by_role("button", name="Enregistrer le pointage").first.click()
+        page.get_by_role("button", name="Enregistrer le pointage").click()
         expect(page.get_by_text("Pointage enregistré (1 modification(s)).")).to_be_visible()
         assert_accessible(page)
     excused = Attendance.objects.get(child__last_name="Élève01")

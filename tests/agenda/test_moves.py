@@ -228,3 +228,23 @@ def test_reopening_page_says_what_it_restores(client, frozen, family, agent):
     done = unescape(client.post(url, {"confirmed": "1"}, follow=True).content.decode())
     assert "1 réservation(s) rétablie(s)" in done
     assert Booking.objects.get().status == "booked"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_moving_one_child_at_once(family, new_school):
+    from tests.conftest import race
+    from tests.factories import AgentFactory
+
+    _user, _household, child, activities = family
+    book(child, activities[LUNCH], THURSDAY)
+    first, second = AgentFactory(), AgentFactory()
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 10, 0), tick=False):
+        results = race(
+            lambda: services.change_school(child, new_school[0], MONDAY, first),
+            lambda: services.change_school(child, new_school[0], MONDAY, second),
+        )
+    # The child's row is locked: the second agent finds the child already moved.
+    assert sorted(type(r).__name__ for r in results) == ["SchoolMove", "ValidationError"]
+    assert SchoolMove.objects.count() == 1
+    assert AuditEvent.objects.filter(action="agenda.school_changed").count() == 1

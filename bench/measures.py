@@ -155,3 +155,75 @@ def pdf(user, families):
         "statement_rows": len(data["rows"]),
         "target_ms": 50,
     }
+
+
+@measure("attendance_sheet")
+def attendance_sheet(user, families, children: int = 500, repeat: int = 15):
+    """The agents' attendance sheet (pointage) of a 500-child lunch, rendered as an agent: median
+    ms and SQL queries of the page, then of « Tous présents » on it (the POST and its redirect).
+    The children are booked in a transaction rolled back at the end (goal: < 300 ms to render)."""
+    import datetime
+    import statistics
+    import time
+
+    from django.contrib.auth.models import Group
+    from django.db import connection, reset_queries, transaction
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from portail.accounts.models import AGENTS_GROUP, User
+    from portail.agenda.models import Activity, Booking
+    from portail.core import clock
+    from portail.families.models import Child
+
+    school = (
+        Child.objects.values("school").annotate(n=Count("pk")).order_by("-n").first() or {}
+    ).get("school")
+    lunch = Activity.objects.filter(school=school, kind=Activity.Kind.LUNCH).first()
+    if lunch is None:
+        return {"skipped": "no school with a lunch"}
+    kids = list(Child.objects.filter(school=school).order_by("pk").values_list("pk", flat=True))
+    day = clock.today() + datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    url = f"/gestion/agenda/pointage/{lunch.pk}/{day.isoformat()}/"
+    result = {}
+    try:
+        with transaction.atomic():
+            Booking.objects.filter(activity=lunch, date=day).delete()
+            Booking.objects.bulk_create(
+                Booking(child_id=pk, activity=lunch, date=day) for pk in kids[:children]
+            )
+            agent = User.objects.create_user("bench.agent.sheet", password="x")
+            agent.groups.add(Group.objects.get_or_create(name=AGENTS_GROUP)[0])
+            client = Client()
+            client.force_login(agent)
+            assert client.get(url).status_code == 200
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            samples = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                client.get(url)
+                samples.append((time.perf_counter() - t0) * 1000)
+            reset_queries()
+            with CaptureQueriesContext(connection) as post_queries:
+                t0 = time.perf_counter()
+                response = client.post(url, {"all_present": "1"}, follow=True)
+                post_ms = (time.perf_counter() - t0) * 1000
+            assert response.status_code == 200
+            result = {
+                "children": min(children, len(kids)),
+                "render_median_ms": round(statistics.median(samples), 1),
+                "render_queries": len(queries),
+                "all_present_ms": round(post_ms, 1),
+                "all_present_queries": len(post_queries),
+                "html_kb": round(len(response.content) / 1024),
+                "target_ms": 300,
+            }
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result

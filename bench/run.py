@@ -50,6 +50,12 @@ def main(argv=None):
     parser.add_argument("--families", type=int, default=12000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--label", default=None, help="key in results.json (default: families)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated measures of bench/measures.py: run just those (no page timings) "
+        "and update them in the label's results",
+    )
     args = parser.parse_args(argv)
 
     import logging
@@ -83,6 +89,21 @@ def main(argv=None):
         .order_by("pk")
         .first()
     )
+    if args.only:
+        from bench import measures
+
+        label = args.label or str(args.families)
+        stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        entry = stored.setdefault(label, {})
+        for name in args.only.split(","):
+            entry[name] = measures.MEASURES[name](user=user, families=args.families)
+            entry[name]["command"] = "python -m bench.run " + " ".join(
+                argv if argv is not None else sys.argv[1:]
+            )
+            print(name, json.dumps(entry[name], ensure_ascii=False))
+        RESULTS.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+        return
+
     client = Client()
     client.force_login(user)
     results = {

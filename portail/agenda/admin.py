@@ -15,8 +15,8 @@ class ActivityAdmin(admin.ModelAdmin):
     inlines = [PriceBracketInline]
 
 
-@admin.register(models.Closure)
-class ClosureAdmin(admin.ModelAdmin):
+@admin.register(models.ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
     list_display = ["date", "school", "reason", "source"]
     list_filter = ["source", "school"]
     date_hierarchy = "date"
@@ -47,3 +47,19 @@ class AttendanceAdmin(admin.ModelAdmin):
         if obj is not None and obj.billed:
             return [f.name for f in obj._meta.fields]
         return ["billed"]
+
+
+@admin.register(models.SchoolMove)
+class SchoolMoveAdmin(admin.ModelAdmin):
+    """Read-only: a move is made by an agent's « Changement d'école » (services.change_school)."""
+
+    list_display = ["effective", "child", "from_school", "to_school", "refunds", "created_by"]
+    list_filter = ["to_school"]
+    raw_id_fields = ["child"]
+    date_hierarchy = "effective"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from portail.agenda.days import plan_days
-from portail.agenda.models import AbsenceReason, Activity, Closure
+from portail.agenda.models import AbsenceReason, Activity, ClosedDay
 from portail.agenda.selectors import closures_calendar
 from portail.agenda.services import bulk_change, sync_holiday_closures
 from portail.core import clock
@@ -17,7 +17,14 @@ ACTIVITIES = [
     (Activity.Kind.EVENING2, "Accueil Soir 2", "17:30", "18:30", "1.60", True),
 ]
 
-REASONS = [("Maladie", "0"), ("Sortie ou voyage scolaire", "0"), ("Convenance personnelle", "1")]
+# The short list an agent excuses an absence with on the sheet, and parents declare with.
+REASONS = [
+    ("Maladie", "0"),
+    ("Rendez-vous médical", "0"),
+    ("Sortie ou voyage scolaire", "0"),
+    ("Convenance personnelle", "1"),
+    ("Autre", "1"),
+]
 
 
 def ensure_activities(schools) -> None:
@@ -65,16 +72,16 @@ def _demo_bookings(stdout):
     school = children[0].school
     if (
         school
-        and not Closure.objects.filter(
-            school=school, source=Closure.Source.AGENT, reason="Journée pédagogique"
+        and not ClosedDay.objects.filter(
+            school=school, source=ClosedDay.Source.AGENT, reason="Journée pédagogique"
         ).exists()
     ):
         day = today + datetime.timedelta(days=14)
         calendar = closures_calendar(day, day + datetime.timedelta(days=60))
         while day.weekday() >= 3 or calendar.closure_reason(school.pk, day):
             day += datetime.timedelta(days=1)  # a Monday to Wednesday not already closed
-        Closure.objects.create(
-            date=day, school=school, reason="Journée pédagogique", source=Closure.Source.AGENT
+        ClosedDay.objects.create(
+            date=day, school=school, reason="Journée pédagogique", source=ClosedDay.Source.AGENT
         )
     past = plan_days(
         today - datetime.timedelta(days=14), today - datetime.timedelta(days=1), "0134"

@@ -1,7 +1,10 @@
 import datetime
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -9,7 +12,7 @@ from portail.agenda import deadline
 from portail.agenda.days import plan_days
 from portail.agenda.models import Activity
 from portail.core.forms import BoundedDateField
-from portail.families.models import School
+from portail.families.models import Child, School
 
 WEEKDAYS = [
     ("0", _("Monday")),
@@ -157,7 +160,40 @@ class SheetChoiceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Activity"), choices=Activity.Kind.choices)
 
 
-class ClosureForm(forms.Form):
+class MoveChildForm(forms.Form):
+    """« Changement d'école »: the new school and the day the child starts there."""
+
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(), label=_("New school"), empty_label=_("Choose a school")
+    )
+    effective = SchoolDayField(
+        label=_("Effective date"),
+        widget=DateInput(),
+        help_text=_("The bookings at the current school from that day on are cancelled."),
+    )
+    level = forms.ChoiceField(label=_("Class level"), required=False)
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.exclude(pk=child.school_id).order_by("name")
+        self.fields["level"].choices = [("", _("Unchanged"))] + list(Child.Level.choices)
+
+
+class ProposalsForm(forms.Form):
+    """The equivalent bookings at the new school the agent books in one go."""
+
+    chosen = forms.MultipleChoiceField(
+        label=_("Bookings to make"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one booking.")},
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].choices = [(p.key, p.key) for p in proposals if not p.reason]
+
+
+class ClosedDayForm(forms.Form):
     date = BoundedDateField(label=_("Date"), widget=DateInput())
     school = forms.ModelChoiceField(
         queryset=School.objects.all(),
@@ -176,8 +212,29 @@ class ClosureForm(forms.Form):
         return day
 
 
+class PlainSelect(forms.Select):
+    """A <select> built in Python: a school's other children are hundreds of options, and the
+    widget templates cost one template per option (most of a 500-child sheet's rendering)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class AddChildForm(forms.Form):
-    child = forms.ModelChoiceField(queryset=None, label=_("Child without a booking"))
+    child = forms.ModelChoiceField(
+        queryset=None, label=_("Child without a booking"), widget=PlainSelect
+    )
 
     def __init__(self, *args, children, **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,7 +86,7 @@ class PriceBracket(models.Model):
         return f"{self.activity}\u00a0: QF {self.qf_min}-{self.qf_max or '∞'} {self.price}"
 
 
-class Closure(models.Model):
+class ClosedDay(models.Model):
     """A closed day: public holiday, school holiday, or a closure entered by an agent.
     `school` empty means every school."""
 
@@ -101,7 +101,7 @@ class Closure(models.Model):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="closures",
+        related_name="closed_days",
         verbose_name=_("school"),
     )
     reason = models.CharField(_("reason"), max_length=150)
@@ -180,6 +180,22 @@ class Booking(models.Model):
         related_name="+",
         verbose_name=_("cancelled by"),
     )
+    # What cancelled it, when the service did: reopening the day restores exactly these, and a
+    # school change proposes their equivalents at the new school.
+    cancelled_by_closed_day = models.ForeignKey(
+        "ClosedDay",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cancelled_bookings",
+    )
+    cancelled_by_move = models.ForeignKey(
+        "SchoolMove",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cancelled_bookings",
+    )
 
     class Meta:
         constraints = [
@@ -245,6 +261,34 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.child} {self.activity.name} {self.date:%d/%m/%Y}\u00a0: {self.state}"
+
+
+class SchoolMove(models.Model):
+    """A child's change of school (« changement d'école ») effective on a day: the bookings at
+    the old school from that day on were cancelled without charge (`cancelled_bookings`), those
+    already billed refunded (`refunds`), and their equivalents at the new school proposed."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="school_moves")
+    from_school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("former school")
+    )
+    to_school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("new school")
+    )
+    effective = models.DateField(_("effective date"))
+    refunds = models.PositiveIntegerField(_("billed bookings refunded"), default=0)
+    created_at = models.DateTimeField(default=clock.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("school change")
+        verbose_name_plural = _("school changes")
+
+    def __str__(self):
+        return f"{self.child} {self.from_school} → {self.to_school} {self.effective:%d/%m/%Y}"
 
 
 class CalendarFeed(models.Model):

@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 from portail.agenda.days import school_year_bounds
-from portail.agenda.demo import ensure_activities
-from portail.agenda.models import AbsenceReason, Activity, Booking, Closure
+from portail.agenda.demo import REASONS, ensure_activities
+from portail.agenda.models import AbsenceReason, Activity, Booking, ClosedDay
 from portail.agenda.services import sync_holiday_closures
 from portail.core.models import TownSettings
 from portail.core.seeding import copy_rows
@@ -23,9 +23,12 @@ USE = {
 def seed(town, families: int):
     rng = town.rng
     ensure_activities(School.objects.exclude(activities__isnull=False))
-    AbsenceReason.objects.get_or_create(name="Maladie", defaults={"charge_ratio": Decimal("0")})
+    for position, (name, ratio) in enumerate(REASONS):
+        AbsenceReason.objects.get_or_create(
+            name=name, defaults={"charge_ratio": Decimal(ratio), "position": position}
+        )
     sync_holiday_closures(town.year, TownSettings.current().school_zone)
-    closed = set(Closure.objects.filter(school=None).values_list("date", flat=True))
+    closed = set(ClosedDay.objects.filter(school=None).values_list("date", flat=True))
     activities = {}
     for act in Activity.objects.all():
         activities.setdefault(act.school_id, []).append(act)

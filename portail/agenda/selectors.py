@@ -3,13 +3,20 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
 from portail.agenda import deadline
 from portail.agenda.days import Calendar
-from portail.agenda.models import Activity, Attendance, Booking, CalendarFeed, Closure
+from portail.agenda.models import (
+    AbsenceReason,
+    Activity,
+    Attendance,
+    Booking,
+    CalendarFeed,
+    ClosedDay,
+)
 from portail.core import clock
 from portail.core.tokens import hash_token
 from portail.families.models import Adult, AuthorizedPickup, Child
@@ -135,7 +142,7 @@ def _day_labels() -> dict:
 def closures_calendar(start: datetime.date, end: datetime.date) -> Calendar:
     """The closures of a date range, in one query, as a `Calendar` (is a day open?)."""
     closed: dict[datetime.date, dict[int | None, str]] = defaultdict(dict)
-    for day, school_id, reason in Closure.objects.filter(date__range=(start, end)).values_list(
+    for day, school_id, reason in ClosedDay.objects.filter(date__range=(start, end)).values_list(
         "date", "school_id", "reason"
     ):
         closed[day][school_id] = reason
@@ -276,6 +283,43 @@ class SheetRow:
     attendance: Attendance | None
     pickups: list
 
+    @property
+    def editable(self) -> bool:
+        """Billed rows are locked; an absence the family declared (its booking cancelled) is
+        theirs. An absence the agent excused stays editable."""
+        record = self.attendance
+        if record is None:
+            return True
+        declared = record.state == Attendance.State.EXCUSED and not self.booked
+        return not (record.billed or declared)
+
+    @property
+    def state(self) -> str:
+        return self.attendance.state if self.attendance else ""
+
+    @property
+    def reason_id(self):
+        return self.attendance.absence_reason_id if self.attendance else None
+
+
+@dataclasses.dataclass
+class SheetCount:
+    """« présents / réservés » of the rows shown."""
+
+    present: int
+    booked: int
+    rows: int
+
+
+def sheet_count(rows) -> SheetCount:
+    present = sum(1 for r in rows if r.state == Attendance.State.PRESENT)
+    return SheetCount(present, sum(1 for r in rows if r.booked), len(rows))
+
+
+def sheet_reasons():
+    """The short list of reasons an agent excuses an absence with (administrator's list)."""
+    return list(AbsenceReason.objects.filter(active=True))
+
 
 def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
     """The children expected on an activity on a day (booked), and those recorded without a
@@ -311,8 +355,25 @@ def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
     ]
 
 
-def upcoming_closures(school=None):
-    qs = Closure.objects.filter(date__gte=clock.today()).select_related("school")
+def restorable_bookings(closed_day):
+    """The bookings reopening this day books again (`services.remove_closed_day`): those its
+    closure cancelled, still cancelled, of children still at that school; none for a past day
+    (it was not served)."""
+    if closed_day.date < clock.today():
+        return Booking.objects.none()
+    return closed_day.cancelled_bookings.filter(
+        status=Booking.Status.CANCELLED, activity__school_id=F("child__school_id")
+    )
+
+
+def upcoming_bookings_count(child) -> int:
+    return Booking.objects.filter(
+        child=child, status=Booking.Status.BOOKED, date__gte=clock.today()
+    ).count()
+
+
+def upcoming_closed_days(school=None):
+    qs = ClosedDay.objects.filter(date__gte=clock.today()).select_related("school")
     if school is not None:
         qs = qs.filter(Q(school=None) | Q(school=school))
     return qs

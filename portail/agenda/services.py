@@ -3,12 +3,16 @@ calendar feed's token. Every write runs in one transaction and locks what it dep
 
 import dataclasses
 import datetime
+import functools
 from collections import defaultdict
 
 import holidays
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,12 +24,26 @@ from portail.agenda.models import (
     Attendance,
     Booking,
     CalendarFeed,
-    Closure,
+    ClosedDay,
+    SchoolMove,
 )
+from portail.agenda.signals import bookings_withdrawn
 from portail.core import audit, clock, tokens
 from portail.families.models import Child, Household, School
-from portail.families.services import booking_block_reason
+from portail.families.services import booking_block_reason, update_child_schooling
 from portail.messaging.services import notify_household
+
+
+def _in_town_language(fn):
+    """The family's messages in the town's language, whoever's request runs the action (one
+    `override` per call: the decorator form of `translation.override` is shared by threads)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return fn(*args, **kwargs)
+
+    return run
 
 
 @transaction.atomic
@@ -39,14 +57,14 @@ def sync_holiday_closures(year: int, zone: str) -> int:
     for day, name in holidays.France(
         years=years, language="fr", subdiv=zone, categories=("school",)
     ).items():
-        found[day] = (name, Closure.Source.SCHOOL_HOLIDAY)
+        found[day] = (name, ClosedDay.Source.SCHOOL_HOLIDAY)
     for day, name in holidays.France(years=years, language="fr").items():
-        found[day] = (name, Closure.Source.PUBLIC_HOLIDAY)
+        found[day] = (name, ClosedDay.Source.PUBLIC_HOLIDAY)
     created = 0
     for day, (name, source) in sorted(found.items()):
         if not (start <= day <= end) or day.weekday() >= 5:
             continue
-        _closure, was_created = Closure.objects.get_or_create(
+        _closure, was_created = ClosedDay.objects.get_or_create(
             date=day, school=None, defaults={"reason": name, "source": source}
         )
         created += was_created
@@ -57,20 +75,23 @@ def sync_holiday_closures(year: int, zone: str) -> int:
 
 
 @transaction.atomic
-def add_closure(day: datetime.date, school: School | None, reason: str, actor) -> Closure:
+def add_closed_day(day: datetime.date, school: School | None, reason: str, actor) -> ClosedDay:
     """Close a day (strike, training day...) for one school or all; the bookings of that day are
     cancelled (not charged) and the families told."""
-    if Closure.objects.filter(Q(school=None) | Q(school=school), date=day).exists():
+    if ClosedDay.objects.filter(Q(school=None) | Q(school=school), date=day).exists():
         raise ValidationError({"date": _("This day is already closed.")})
-    closure = Closure.objects.create(
-        date=day, school=school, reason=reason, source=Closure.Source.AGENT
+    closure = ClosedDay.objects.create(
+        date=day, school=school, reason=reason, source=ClosedDay.Source.AGENT
     )
     bookings = Booking.objects.select_for_update().filter(date=day, status=Booking.Status.BOOKED)
     if school is not None:
         bookings = bookings.filter(activity__school=school)
     households = set(bookings.values_list("child__household_id", flat=True))
     cancelled = bookings.update(
-        status=Booking.Status.CANCELLED, cancelled_at=clock.now(), cancelled_by=actor
+        status=Booking.Status.CANCELLED,
+        cancelled_at=clock.now(),
+        cancelled_by=actor,
+        cancelled_by_closed_day=closure,
     )
     audit.record(
         actor,
@@ -94,9 +115,23 @@ def add_closure(day: datetime.date, school: School | None, reason: str, actor) -
     return closure
 
 
+@_in_town_language
 @transaction.atomic
-def remove_closure(closure: Closure, actor) -> None:
-    """Reopen a day (an agent corrects the closures table). Cancelled bookings stay cancelled."""
+def remove_closed_day(closure: ClosedDay, actor) -> int:
+    """Reopen a day (« réouverture »): the bookings the closure cancelled are booked again and
+    their families told. Only today or later: a past closed day stays as it was served (nobody
+    came). Billing is untouched: the consumption run bills a day once, when it is over, and never
+    twice (one debit per child, activity and day). Returns the number of bookings restored."""
+    closure = ClosedDay.objects.select_for_update().get(pk=closure.pk)
+    restored = list(
+        selectors.restorable_bookings(closure)
+        .select_for_update(of=("self",))
+        .select_related("child", "activity")
+    )
+    Booking.objects.filter(pk__in=[b.pk for b in restored]).update(
+        status=Booking.Status.BOOKED, cancelled_at=None, cancelled_by=None,
+        cancelled_by_closed_day=None,
+    )  # fmt: skip
     audit.record(
         actor,
         "agenda.closure_removed",
@@ -105,8 +140,30 @@ def remove_closure(closure: Closure, actor) -> None:
         school=closure.school.name if closure.school else None,
         reason=closure.reason,
         source=closure.source,
+        bookings_restored=len(restored),
     )
+    by_household = defaultdict(list)
+    for booking in restored:
+        by_household[booking.child.household_id].append(booking)
+    when = closure.date.strftime("%d/%m/%Y")
+    for household in Household.objects.filter(pk__in=by_household):
+        lines = "\n".join(
+            f"- {b.child.first_name}\u00a0: {b.activity.name}" for b in by_household[household.pk]
+        )
+        notify_household(
+            household,
+            _("Day open again: %(date)s") % {"date": when},
+            _(
+                "The service is open again on %(date)s. The bookings cancelled by the closure "
+                "are booked again:\n%(lines)s\nThey are charged like any booking; cancel them in "
+                "the agenda within the usual deadline if your child does not come."
+            )
+            % {"date": when, "lines": lines},
+            link=reverse("agenda:calendar"),
+            dedupe_key=f"reopened:{closure.pk}:{closure.date}:{household.pk}",
+        )
     closure.delete()
+    return len(restored)
 
 
 # --- booking and cancelling -----------------------------------------------------------------
@@ -329,39 +386,243 @@ def preview_bulk_change(children, kinds, days, action: str, actor) -> Outcome:
     return outcome
 
 
+# --- a child's change of school (« changement d'école ») ---------------------------------------
+
+
+@dataclasses.dataclass
+class Proposal:
+    """A booking at the new school equivalent to one cancelled at the old school."""
+
+    date: datetime.date
+    kind: str
+    activity: Activity | None
+    reason: str | None = None  # a Skip code when it cannot be booked
+
+    @property
+    def key(self) -> str:
+        return f"{self.date.isoformat()}|{self.kind}"
+
+    @property
+    def reason_label(self):
+        return Skip.LABELS.get(self.reason, "")
+
+
+@_in_town_language
+@transaction.atomic
+def change_school(child: Child, school: School, effective: datetime.date, actor, level=None):
+    """Move a child to another school from `effective` on: the bookings at the old school from
+    that day are cancelled without charge (the ones billing already debited are refunded, through
+    the `bookings_withdrawn` signal billing answers), the school changes through families (audited
+    there), the move is audited and the family told. Returns the `SchoolMove`; its equivalents at
+    the new school come from `move_proposals`."""
+    child = (
+        Child.objects.select_for_update(of=("self",))
+        .select_related("school", "household")
+        .get(pk=child.pk)
+    )
+    if child.school_id is None:
+        raise ValidationError({"school": _("This child has no school yet: enrol them first.")})
+    if school.pk == child.school_id:
+        raise ValidationError({"school": _("The child is already at this school.")})
+    old = child.school
+    now = clock.now()
+    move = SchoolMove.objects.create(
+        child=child, from_school=old, to_school=school, effective=effective,
+        created_at=now, created_by=_user(actor),
+    )  # fmt: skip
+    bookings = list(
+        Booking.objects.select_for_update()
+        .filter(child=child, date__gte=effective, status=Booking.Status.BOOKED)
+        .exclude(activity__school=school)
+        .order_by("date", "activity__position")
+    )
+    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by=_user(actor),
+        cancelled_by_move=move,
+    )  # fmt: skip
+    reason = _("School change of %(name)s on %(date)s") % {
+        "name": child.first_name, "date": effective.strftime("%d/%m/%Y"),
+    }  # fmt: skip
+    answers = bookings_withdrawn.send(
+        sender=SchoolMove,
+        items=[(b.child_id, b.activity_id, b.date) for b in bookings],
+        reason=reason,
+        actor=_user(actor),
+    )
+    move.refunds = sum(n for _receiver, n in answers if isinstance(n, int))
+    move.save(update_fields=["refunds"])
+    data = {"school": school}
+    if level:
+        data["level"] = level
+    update_child_schooling(child, data, actor=actor)
+    audit.record(
+        actor,
+        "agenda.school_changed",
+        child,
+        from_school=old.name,
+        to_school=school.name,
+        effective=effective.isoformat(),
+        bookings_cancelled=len(bookings),
+        refunds=move.refunds,
+    )
+    when = effective.strftime("%d/%m/%Y")
+    body = _(
+        "From %(date)s, %(name)s goes to %(school)s. Their %(count)s booking(s) at %(old)s from "
+        "that day are cancelled and will not be charged."
+    ) % {"date": when, "name": child.first_name, "school": school.name, "old": old.name,
+         "count": len(bookings)}  # fmt: skip
+    if move.refunds:
+        body += " " + _(
+            "%(count)s of them, already charged, are refunded on your prepaid account."
+        ) % {"count": move.refunds}
+    body += "\n" + _(
+        "Book the activities of the new school in the agenda, unless the service tells you it has "
+        "booked them for you."
+    )
+    notify_household(
+        child.household,
+        _("School change: %(name)s") % {"name": child.first_name},
+        body,
+        link=reverse("agenda:calendar"),
+        dedupe_key=f"school-move:{move.pk}",
+    )
+    return move
+
+
+def move_proposals(move) -> list[Proposal]:
+    """The cancelled bookings of a move still to come, as bookings of the same kind at the new
+    school, each with why it cannot be booked (closed, full, not offered) or None."""
+    cancelled = list(
+        move.cancelled_bookings.filter(date__gte=clock.today())
+        .select_related("activity")
+        .order_by("date", "activity__position")
+    )
+    if not cancelled:
+        return []
+    activities = {a.kind: a for a in Activity.objects.filter(school=move.to_school)}
+    days = [b.date for b in cancelled]
+    calendar = selectors.closures_calendar(min(days), max(days))
+    taken = set(
+        Booking.objects.filter(
+            child=move.child, status=Booking.Status.BOOKED, date__range=(min(days), max(days))
+        ).values_list("date", "activity__kind")
+    )
+    counts = dict(
+        ((activity_id, day), n)
+        for activity_id, day, n in Booking.objects.filter(
+            activity__in=activities.values(), status=Booking.Status.BOOKED,
+            date__range=(min(days), max(days)),
+        )
+        .values_list("activity_id", "date")
+        .annotate(n=Count("pk"))
+    )  # fmt: skip
+    proposals = []
+    for booking in cancelled:
+        kind = booking.activity.kind
+        activity = activities.get(kind)
+        proposal = Proposal(booking.date, kind, activity)
+        if activity is None:
+            proposal.reason = Skip.NOT_ENROLLED
+        elif (booking.date, kind) in taken:
+            proposal.reason = Skip.ALREADY_BOOKED
+        elif not calendar.is_open(activity, booking.date):
+            proposal.reason = Skip.CLOSED
+        elif (
+            activity.capacity is not None
+            and counts.get((activity.pk, booking.date), 0) >= activity.capacity
+        ):
+            proposal.reason = Skip.FULL
+        proposals.append(proposal)
+    return proposals
+
+
+@_in_town_language
+@transaction.atomic
+def book_equivalents(move, keys, actor) -> Outcome:
+    """Book, for the family, the chosen proposals of a move (« date|kind » keys) at the new
+    school, as an agent (no deadline); what cannot be booked is reported in `skipped`."""
+    child = Child.objects.select_related("household").get(pk=move.child_id)
+    wanted = set(keys)
+    requests = [
+        (child, p.kind, p.date) for p in move_proposals(move) if p.key in wanted and not p.reason
+    ]
+    outcome = _apply_requests(requests, "book", _user(actor), True, Outcome())
+    if outcome.booked:
+        audit.record(
+            actor, "agenda.bookings_changed", child, move=move.pk,
+            booked=[f"{c.date.isoformat()} {c.kind}" for c in outcome.booked],
+        )  # fmt: skip
+        lines = "\n".join(f"- {c.date:%d/%m/%Y}\u00a0: {c.kind_label}" for c in outcome.booked)
+        notify_household(
+            child.household,
+            _("Bookings at %(school)s") % {"school": move.to_school.name},
+            _("The service booked for %(name)s at %(school)s:\n%(lines)s")
+            % {"name": child.first_name, "school": move.to_school.name, "lines": lines},
+            link=reverse("agenda:calendar"),
+            dedupe_key=f"school-move:{move.pk}:booked:{clock.now().isoformat()}",
+        )
+    return outcome
+
+
 # --- attendance (pointage) -----------------------------------------------------------------
 
 
 @transaction.atomic
-def record_attendance(activity: Activity, day: datetime.date, states: dict, actor) -> int:
-    """Record present/absent for the children of a sheet. Billed rows and absences declared by
-    the family (excused) are left as they are. Returns the number of rows written."""
+def record_attendance(
+    activity: Activity, day: datetime.date, states: dict, actor, reasons: dict | None = None
+) -> int:
+    """Record the pointage of a sheet: `states` {child id: "present" | "absent"}, `reasons`
+    {child id: AbsenceReason} for an absence the agent excuses (the reason wins over the state:
+    an excused absence, charged at the reason's ratio). Billed rows and absences declared by the
+    family (excused, booking cancelled) are left as they are. Set-based: a 500-child « tous
+    présents » is a few queries. Returns the number of rows written."""
+    reasons = reasons or {}
+    # Two agents saving the same sheet are served one after the other.
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
     records = {
         a.child_id: a
         for a in Attendance.objects.select_for_update().filter(activity=activity, date=day)
     }
-    now = clock.now()
-    written = 0
+    booked = set(
+        Booking.objects.filter(activity=activity, date=day, status=Booking.Status.BOOKED)
+        .values_list("child_id", flat=True)
+    )  # fmt: skip
     of_school = set(
-        Child.objects.filter(school=activity.school_id, pk__in=states).values_list("pk", flat=True)
-    )
-    for child_id, state in states.items():
-        if child_id not in of_school and child_id not in records:
-            continue
-        if state not in (Attendance.State.PRESENT, Attendance.State.ABSENT):
+        Child.objects.filter(school=activity.school_id, pk__in=set(states) | set(reasons))
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    now, user = clock.now(), _user(actor)
+    to_create, to_update = [], []
+    for child_id in set(states) | set(reasons):
+        reason = reasons.get(child_id)
+        state = Attendance.State.EXCUSED if reason is not None else states.get(child_id)
+        if state not in (
+            Attendance.State.PRESENT,
+            Attendance.State.ABSENT,
+            Attendance.State.EXCUSED,
+        ):
             continue
         record = records.get(child_id)
-        if record is not None and (record.billed or record.state == Attendance.State.EXCUSED):
+        if record is None:
+            if child_id in of_school:
+                to_create.append(
+                    Attendance(child_id=child_id, activity=activity, date=day, state=state,
+                               absence_reason=reason, recorded_at=now, recorded_by=user)
+                )  # fmt: skip
             continue
-        if record is not None and record.state == state:
+        declared = record.state == Attendance.State.EXCUSED and child_id not in booked
+        if record.billed or declared:
             continue
-        Attendance.objects.update_or_create(
-            child_id=child_id,
-            activity=activity,
-            date=day,
-            defaults={"state": state, "recorded_at": now, "recorded_by": _user(actor)},
-        )
-        written += 1
+        if record.state == state and record.absence_reason_id == getattr(reason, "pk", None):
+            continue
+        record.state, record.absence_reason = state, reason
+        record.recorded_at, record.recorded_by = now, user
+        to_update.append(record)
+    Attendance.objects.bulk_create(to_create, batch_size=500)
+    Attendance.objects.bulk_update(
+        to_update, ["state", "absence_reason", "recorded_at", "recorded_by"], batch_size=500
+    )
+    written = len(to_create) + len(to_update)
     if written:
         audit.record(
             actor, "agenda.attendance_recorded", activity, date=day.isoformat(), rows=written

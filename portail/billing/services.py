@@ -208,6 +208,28 @@ def reverse_entry(entry: LedgerEntry, reason: str, author) -> LedgerEntry:
 
 
 @transaction.atomic
+def refund_withdrawn_bookings(items, reason: str, author) -> int:
+    """Bookings the service cancelled after they were debited (a school change back-dated,
+    `agenda.signals.bookings_withdrawn`): each debit is reversed (« Correction de : … »), as if it
+    had never been charged. `items` are (child_id, activity_id, date). Returns how many."""
+    wanted = set(items)
+    if not wanted:
+        return 0
+    debits = LedgerEntry.objects.filter(
+        source=Source.CONSUMPTION,
+        child_id__in={child for child, _a, _d in wanted},
+        service_date__range=(min(d for *_k, d in wanted), max(d for *_k, d in wanted)),
+        reversed_by__isnull=True,
+    ).select_related("account__household", "child", "activity")
+    refunded = 0
+    for entry in debits.order_by("pk"):
+        if (entry.child_id, entry.activity_id, entry.service_date) in wanted:
+            reverse_entry(entry, reason, author)
+            refunded += 1
+    return refunded
+
+
+@transaction.atomic
 def record_refund(household: Household, amount, reason: str, author) -> LedgerEntry:
     """A credit granted by the town (e.g. a service it could not provide)."""
     amount = to_money(amount)

@@ -61,8 +61,15 @@ def detail(request, pk, form=None):
             "documents_child": sr.procedure.documents_child(data, sr.household),
             "history": sr.history.select_related("actor"),
             "actions": _available(sr),
-            "form": form or AgentActionForm(),
+            "form": form or AgentActionForm(override=_may_override(sr)),
         },
+    )
+
+
+def _may_override(sr) -> bool:
+    """The reason field shows while closing is possible and documents are not all valid."""
+    return rules.is_allowed(sr.status, Status.CLOSED, Role.AGENT) and bool(
+        services.documents_not_valid(sr)
     )
 
 
@@ -70,17 +77,23 @@ def detail(request, pk, form=None):
 @require_POST
 def act(request, pk):
     sr = get_object_or_404(ServiceRequest, pk=pk)
-    form = AgentActionForm(request.POST)
+    form = AgentActionForm(request.POST, override=_may_override(sr))
     action = request.POST.get("action")
     if action not in ACTIONS or not form.is_valid():
         return detail(request, pk, form=form)
     _target, fn, _label = ACTIONS[action]
+    extra = {}
+    if action == "close":
+        extra["override_reason"] = form.cleaned_data.get("override_reason", "")
     try:
-        fn(sr, request.user, form.cleaned_data["comment"])
+        fn(sr, request.user, form.cleaned_data["comment"], **extra)
     except services.TransitionNotAllowed:
         messages.error(request, _("This change is not allowed in the request's current status."))
     except ValidationError as exc:
-        form.add_error("comment", exc)
+        if hasattr(exc, "error_dict") and "override_reason" in form.fields:
+            form.add_error(None, exc)  # beside the reason field
+        else:
+            form.add_error("comment", exc.messages)
         return detail(request, pk, form=form)
     else:
         sr.refresh_from_db()

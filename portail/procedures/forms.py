@@ -36,3 +36,17 @@ class AgentActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required to refuse, to send back for a correction or to answer a question."),
     )
+    override_reason = forms.CharField(
+        label=_("Reason for closing without valid documents"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when the supporting documents are not all valid: it is kept with the request."
+        ),
+    )
+
+    def __init__(self, *args, override=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not override:
+            del self.fields["override_reason"]

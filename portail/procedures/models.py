@@ -61,6 +61,14 @@ class ServiceRequest(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=clock.now, db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
     agent_message = models.TextField(_("message from the service"), blank=True)
+    # Closed although its required documents were not all valid: the agent's written reason.
+    documents_override_reason = models.TextField(
+        _("reason for closing without valid documents"), blank=True
+    )
+    documents_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    documents_override_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

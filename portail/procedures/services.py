@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from portail.core import audit, clock, counters
+from portail.documents.selectors import requirements_for
 from portail.messaging.services import notify_household, send_email
 from portail.procedures import rules
 from portail.procedures.kinds import get_procedure
@@ -236,14 +237,54 @@ def take(service_request, agent, comment: str = "") -> ServiceRequest:
     return _change(_lock(service_request), Status.PROCESSING, agent, Role.AGENT, comment)
 
 
+def documents_not_valid(sr: ServiceRequest) -> list:
+    """The supporting documents the request's procedure needs that are not valid (réclamé,
+    invalide, non fourni, périmé, or not checked yet), when they must be to close it."""
+    if not sr.procedure.valid_documents_to_close or sr.household_id is None:
+        return []
+    data = sr.draft_data if sr.status == Status.DRAFT else sr.data
+    child = sr.procedure.documents_child(data, sr.household)
+    return [r for r in requirements_for(sr.household, sr.kind, child=child) if not r.is_satisfied]
+
+
 @transaction.atomic
-def close(service_request, agent, comment: str = "") -> ServiceRequest:
-    """Carry out the request (its procedure's `apply`) and close it, all or nothing."""
+def close(service_request, agent, comment: str = "", override_reason: str = "") -> ServiceRequest:
+    """Carry out the request (its procedure's `apply`) and close it, all or nothing. A procedure
+    that needs valid documents closes with some not valid only with the agent's written reason,
+    stored on the request and audited."""
     sr = _lock(service_request)
     if not rules.is_allowed(sr.status, Status.CLOSED, Role.AGENT):
         raise TransitionNotAllowed(_("This change is not allowed."))
     if sr.procedure.answer_required and not (comment or "").strip():
         raise ValidationError(_("Write the answer to send."))
+    not_valid = documents_not_valid(sr)
+    override_reason = (override_reason or "").strip()
+    if not_valid and not override_reason:
+        names = ", ".join(
+            f"{r.document_type.name} ({r.subject_label}\u00a0: {r.get_state_display()})"
+            for r in not_valid
+        )
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "Some supporting documents are not valid: %(names)s. Check them first, or "
+                    "write why the request is closed anyway."
+                )
+                % {"names": names}
+            }
+        )
+    if not_valid:
+        sr.documents_override_reason = override_reason
+        sr.documents_override_by = agent if getattr(agent, "pk", None) else None
+        sr.documents_override_at = clock.now()
+        audit.record(
+            agent,
+            "procedures.documents_overridden",
+            sr,
+            reference=sr.reference,
+            reason=override_reason,
+            documents=[f"{r.document_type.name}: {r.state}" for r in not_valid],
+        )
     sr.procedure.apply(sr, agent)
     return _change(sr, Status.CLOSED, agent, Role.AGENT, comment)
 

@@ -98,6 +98,35 @@ def test_the_csv_export_holds_the_same_figures(frozen, client, agent, schools):
     ]  # fmt: skip
 
 
+def test_the_ods_export_opens_and_equals_the_csv(frozen, client, agent, schools):
+    import tablib
+
+    for child in (ChildFactory(), ChildFactory()):
+        book(child, schools["north"]["lunch"], WEDNESDAY)
+    book(ChildFactory(), schools["south"]["morning"], WEDNESDAY)
+    client.force_login(agent)
+    period = {"start": "2026-11-26", "end": "2026-12-02"}
+
+    response = client.get(URL + "ods/", period)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="effectifs-2026-11-26-au-2026-12-02.ods"'
+    )
+    sheet = tablib.Dataset().load(response.content, format="ods")
+    ods = [sheet.headers] + [
+        ["" if v in ("", None) else str(int(v)) if isinstance(v, float) else v for v in row]
+        for row in sheet
+    ]
+    text = client.get(URL + "csv/", period).content.decode("utf-8-sig")
+    assert ods == list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ods[1][:4] == ["02/12/2026", "École Nord", "Restauration scolaire", "2"]
+    # The page links to it, and a wrong period is refused as for the CSV.
+    assert "Télécharger (ODS)" in client.get(URL).content.decode()
+    assert client.get(URL + "ods/", {"start": "2026-12-02", "end": "2026-11-26"}).status_code == 400
+
+
 def test_parents_and_the_cashier_may_not_see_the_headcounts(client, schools):
     from tests.factories import CashierFactory
 
@@ -105,6 +134,7 @@ def test_parents_and_the_cashier_may_not_see_the_headcounts(client, schools):
         client.force_login(user)
         assert client.get(URL).status_code == 403
         assert client.get(URL + "csv/").status_code == 403
+        assert client.get(URL + "ods/").status_code == 403
 
 
 DAYS = [THURSDAY + datetime.timedelta(days=n) for n in (0, 1, 4, 5, 6)]

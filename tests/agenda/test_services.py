@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portail.agenda import services
 from portail.agenda.days import plan_days
-from portail.agenda.models import Activity, Attendance, Booking, Closure
+from portail.agenda.models import Activity, Attendance, Booking, ClosedDay
 from portail.agenda.selectors import billable_items
 from portail.agenda.services import Skip
 from portail.core.models import AuditEvent, TownSettings
@@ -59,7 +59,7 @@ def test_deadline_refuses_parents_not_agents(frozen, family, agent):
 
 def test_closed_days_cannot_be_booked(frozen, family):
     user, _household, child, activities = family
-    Closure.objects.create(date=MONDAY, reason="Grève", source="agent", school=child.school)
+    ClosedDay.objects.create(date=MONDAY, reason="Grève", source="agent", school=child.school)
     wednesday = MONDAY + datetime.timedelta(days=2)  # activities open 0134: no Wednesday
     saturday = MONDAY + datetime.timedelta(days=5)
     for day in (MONDAY, wednesday, saturday):
@@ -152,7 +152,7 @@ def test_bulk_create_then_delete_with_reasons(frozen, family):
     user, household, child, activities = family
     sibling = ChildFactory(household=household, school=child.school)
     nowhere = ChildFactory(household=household, school=None)
-    Closure.objects.create(date=datetime.date(2026, 12, 8), reason="Formation", source="agent")
+    ClosedDay.objects.create(date=datetime.date(2026, 12, 8), reason="Formation", source="agent")
     book(child, activities[LUNCH], datetime.date(2026, 12, 1))
     days = plan_days(FRIDAY, datetime.date(2026, 12, 11), "0134")
     assert days[0] == FRIDAY and len(days) == 9
@@ -197,16 +197,16 @@ def test_agent_closure_cancels_bookings_notifies_and_is_audited(frozen, family, 
     other_lunch = make_activities(other_school.school)[LUNCH]
     book(other_school, other_lunch, MONDAY)
 
-    closure = services.add_closure(MONDAY, child.school, "Grève", agent)
+    closure = services.add_closed_day(MONDAY, child.school, "Grève", agent)
     assert Booking.objects.get(child=child).status == "cancelled"
     assert Booking.objects.get(child=other_school).status == "booked"
     assert user.portal_messages.filter(subject__contains="30/11/2026").exists()
     assert AuditEvent.objects.filter(action="agenda.closure_added", actor=agent).exists()
     with pytest.raises(ValidationError):
-        services.add_closure(MONDAY, child.school, "Encore", agent)
+        services.add_closed_day(MONDAY, child.school, "Encore", agent)
 
-    services.remove_closure(closure, agent)
-    assert not Closure.objects.exists()
+    services.remove_closed_day(closure, agent)
+    assert not ClosedDay.objects.exists()
     assert AuditEvent.objects.filter(action="agenda.closure_removed").exists()
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from portail.agenda.models import Activity, Attendance, Booking, Closure, PriceBracket
+from portail.agenda.models import Activity, Attendance, Booking, ClosedDay, PriceBracket
 from tests.agenda.factories import book
 from tests.factories import ChildFactory, PickupFactory, make_parent
 
@@ -20,7 +20,7 @@ def test_month_view_states_and_bookings(client, frozen, family):
     user, _household, child, activities = family
     book(child, activities[LUNCH], MONDAY)
     book(child, activities[LUNCH], datetime.date(2026, 11, 24))
-    Closure.objects.create(date=datetime.date(2026, 11, 23), reason="Grève", source="agent")
+    ClosedDay.objects.create(date=datetime.date(2026, 11, 23), reason="Grève", source="agent")
     client.force_login(user)
     html = client.get(reverse("agenda:calendar") + "?mois=2026-11").content.decode()
     assert "Agenda de" in html
@@ -143,7 +143,7 @@ def test_bulk_flow(client, frozen, family):
 
 def test_bulk_days_closed_and_late_are_disabled_with_the_reason(client, frozen, family):
     user, household, child, activities = family
-    Closure.objects.create(
+    ClosedDay.objects.create(
         date=datetime.date(2026, 12, 4), school=child.school, reason="Journée pédagogique"
     )
     client.force_login(user)
@@ -248,7 +248,7 @@ def test_attendance_sheet_csv_and_closures(client, frozen, family, agent):
         },
     )
     assert response.status_code == 302
-    closure = Closure.objects.get(reason="Journée pédagogique")
+    closure = ClosedDay.objects.get(reason="Journée pédagogique")
     assert closure.school is None and closure.source == "agent"
     again = client.post(
         reverse("agenda_agent:closure_add"),
@@ -258,9 +258,9 @@ def test_attendance_sheet_csv_and_closures(client, frozen, family, agent):
     # The button asks first (a page, no JavaScript needed); its « Oui » reopens the day.
     ask = client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]))
     assert ask.status_code == 200 and "Rouvrir le 03/12/2026" in ask.content.decode()
-    assert Closure.objects.exists()
+    assert ClosedDay.objects.exists()
     client.post(reverse("agenda_agent:closure_remove", args=[closure.pk]), {"confirmed": "1"})
-    assert not Closure.objects.exists()
+    assert not ClosedDay.objects.exists()
 
 
 def test_agent_books_past_the_deadline(client, frozen, family, agent):

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from portail.accounts.models import User
-from portail.agenda.models import Activity, Closure
+from portail.agenda.models import Activity, ClosedDay
 from portail.families.models import Child, Household, School
 
 
@@ -15,14 +15,14 @@ def test_demo_town_loads_and_is_idempotent():
         User.objects.count(),
         Household.objects.count(),
         Child.objects.count(),
-        Closure.objects.count(),
+        ClosedDay.objects.count(),
     )
     call_command("demo", stdout=None)
     assert (
         User.objects.count(),
         Household.objects.count(),
         Child.objects.count(),
-        Closure.objects.count(),
+        ClosedDay.objects.count(),
     ) == counts
     assert School.objects.count() == 3
     assert Activity.objects.count() == 12
@@ -41,7 +41,7 @@ def test_closures_hold_holidays_of_the_zone():
     from portail.agenda.services import sync_holiday_closures
 
     sync_holiday_closures(2026, "Zone A")
-    days = dict(Closure.objects.values_list("date", "reason"))
+    days = dict(ClosedDay.objects.values_list("date", "reason"))
     assert days[datetime.date(2026, 11, 11)].startswith("Armistice")
     assert "Noël" in days[datetime.date(2026, 12, 23)]
     assert datetime.date(2026, 12, 26) not in days  # a Saturday is closed anyway, not stored

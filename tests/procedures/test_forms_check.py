@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from portail.agenda.models import Closure
+from portail.agenda.models import ClosedDay
 from portail.documents.models import Subject
 from portail.families.models import Contact
 from portail.procedures import services
@@ -139,7 +139,7 @@ def test_absence_refused_on_a_day_without_booking_to_cancel(
 ):
     user, household, child = parent
     book(child, activities[1], datetime.date(2026, 12, 3))
-    Closure.objects.create(date=datetime.date(2026, 12, 3), reason="Journée pédagogique")
+    ClosedDay.objects.create(date=datetime.date(2026, 12, 3), reason="Journée pédagogique")
     sr, url = _absence(client, parent, activities, illness)
     html = client.post(
         url, {"reason": illness.pk, "date": day.isoformat(), "activities": [activities[1].pk]}

@@ -338,3 +338,85 @@ def test_an_unknown_procedure_is_a_404_page(client, parent):
     user, _household, _child = parent
     client.force_login(user)
     assert client.get("/demarches/nexiste-pas/").status_code == 404
+
+
+def _enrolment_taken(parent, school, level, agent):
+    """An enrolment of the parent's child at `school`, submitted and taken by `agent`."""
+    user, household, child = parent
+    data = {"child": str(child.pk), "school": school.pk, "level": level}
+    sr = services.start_draft(get_procedure("inscription-scolaire"), household, user, data)
+    services.submit(sr, user)
+    services.take(sr, agent)
+    return sr
+
+
+@pytest.mark.django_db
+def test_enrolment_closes_only_with_valid_documents_or_a_written_reason(parent):
+    from portail.core.models import AuditEvent
+    from portail.documents import services as documents
+    from tests.documents.factories import DocumentTypeFactory, upload
+
+    user, household, child = parent
+    proof = DocumentTypeFactory(name="Justificatif de domicile", procedures="inscription-scolaire")
+    DocumentTypeFactory(name="Avis d'imposition", procedures="")  # not asked by this procedure
+    school = SchoolFactory(name="École de Malagny")
+    agent = AgentFactory()
+    sr = _enrolment_taken(parent, school, "CM1", agent)
+
+    # Missing, then « non traité », then « invalide »: refused without a reason.
+    with pytest.raises(ValidationError) as missing:
+        services.close(sr, agent)
+    assert "Justificatif de domicile" in str(missing.value) and "non fourni" in str(missing.value)
+    document = upload(household, proof, user)
+    with pytest.raises(ValidationError):
+        services.close(sr, agent)
+    documents.invalidate_document(document=document, agent=agent, reason="Illisible")
+    with pytest.raises(ValidationError) as invalid:
+        services.close(sr, agent, override_reason="   ")
+    assert "invalide" in str(invalid.value)
+    sr.refresh_from_db()
+    assert sr.status == Status.PROCESSING and child.school != school
+
+    # With the agent's written reason: closed, the reason kept, audited.
+    services.close(sr, agent, override_reason="Justificatif vu au guichet le 25/11.")
+    sr.refresh_from_db()
+    assert sr.status == Status.CLOSED
+    assert sr.documents_override_reason == "Justificatif vu au guichet le 25/11."
+    assert sr.documents_override_by == agent and sr.documents_override_at
+    event = AuditEvent.objects.get(action="procedures.documents_overridden")
+    assert event.data["reason"] == "Justificatif vu au guichet le 25/11."
+
+
+@pytest.mark.django_db
+def test_enrolment_with_valid_documents_closes_without_a_reason(parent):
+    from portail.documents import services as documents
+    from tests.documents.factories import DocumentTypeFactory, upload
+
+    user, household, child = parent
+    proof = DocumentTypeFactory(procedures="inscription-scolaire")
+    agent = AgentFactory()
+    documents.validate_document(document=upload(household, proof, user), agent=agent,
+                                valid_until=None)  # fmt: skip
+    sr = _enrolment_taken(parent, SchoolFactory(), "CP", agent)
+    services.close(sr, agent)
+    sr.refresh_from_db()
+    assert sr.status == Status.CLOSED and sr.documents_override_reason == ""
+
+
+@pytest.mark.django_db
+def test_enrolment_moving_a_child_cancels_the_old_schools_bookings(parent):
+    from portail.agenda.models import SchoolMove
+    from tests.agenda.factories import make_activities
+
+    user, household, child = parent
+    old = make_activities(child.school)
+    new_school = SchoolFactory(name="École du Parc")
+    make_activities(new_school)
+    later = datetime.date(2026, 12, 3)
+    Booking.objects.create(child=child, activity=old["lunch"], date=later)
+    agent = AgentFactory()
+    sr = _enrolment_taken(parent, new_school, "CE1", agent)
+    services.close(sr, agent)
+    assert Booking.objects.get(date=later).status == "cancelled"
+    move = SchoolMove.objects.get(child=child)
+    assert (move.to_school, move.effective) == (new_school, TODAY)

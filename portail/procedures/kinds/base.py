@@ -27,6 +27,9 @@ class Procedure:
     review_title = _("Check your request")
     # Closing needs a written answer (sent to the requester).
     answer_required = False
+    # Closing needs every supporting document it asks for to be valid, unless the agent writes
+    # why it closes anyway (`services.close`).
+    valid_documents_to_close = False
 
     def summary(self, data: dict, household=None) -> list[tuple[str, str]]:
         """(label, value) lines shown on the review and detail pages and to agents."""

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portail.agenda.services import change_school
 from portail.core import clock
 from portail.core.forms import BoundedDateField
 from portail.families.models import Child, School
@@ -66,6 +67,7 @@ class EnrolmentProcedure(Procedure):
     description = _("Enrol a new or existing child at one of the town's schools.")
     position = 30
     steps = [Step(_("Child, school and class level"), EnrolmentForm)]
+    valid_documents_to_close = True
 
     def _parse(self, data, household):
         child = None
@@ -109,6 +111,9 @@ class EnrolmentProcedure(Procedure):
         data, household = service_request.data, service_request.household
         self.validate(data, household)
         child, school, birth = self._parse(data, household)
+        if child is not None and child.school_id and child.school_id != school.pk:
+            # A move: the bookings at the old school from today on are cancelled, not charged.
+            change_school(child, school, clock.today(), actor)
         enrolled = enrol_child(
             household,
             child=child,

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from portail.agenda.models import Activity, Booking, Closure
+from portail.agenda.models import Activity, Booking, ClosedDay
 from tests.agenda.conftest import NOW
 from tests.agenda.factories import book, make_activities
 from tests.conftest import assert_accessible, login
@@ -94,7 +94,7 @@ def test_past_deadline_day_is_grey_and_read_only(page, clock_at_thursday, martin
 @pytest.mark.django_db(transaction=True)
 def test_bulk_create_then_bulk_delete(page, clock_at_thursday, martin):
     user, lea, hugo, activities = martin
-    Closure.objects.create(
+    ClosedDay.objects.create(
         date=datetime.date(2026, 12, 18), school=lea.school, reason="Journée pédagogique"
     )
     login(page, user.username)

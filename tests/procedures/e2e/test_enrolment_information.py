@@ -65,7 +65,18 @@ def test_enrolment_of_a_new_child_with_its_documents(page, parent, mailbox):
     assert "non traité" in page.locator("#justificatifs").inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Prendre en traitement").click()
+    # The proof of address is not checked yet: closing asks why, beside the reason field.
     page.get_by_role("button", name="Clore").click()
+    reason = page.get_by_label("Motif de la clôture sans pièces valides")
+    expect(reason).to_have_accessible_description(re.compile("ne sont pas valides"))
+    assert "Justificatif de domicile" in page.locator(".errorlist").inner_text()
+    assert household.children.filter(first_name="Nina").count() == 0
+    assert_accessible(page)
+    reason.fill("Justificatif vu au guichet, original rendu.")
+    page.get_by_role("button", name="Clore").click()
+    override = page.get_by_role("region", name="Close sans pièces valides")
+    expect(override).to_contain_text("Justificatif vu au guichet, original rendu.")
+    assert_accessible(page)
     nina = household.children.get(first_name="Nina")
     assert nina.school.name == "École de Veigy" and nina.level == "PS"
     assert mailbox.last(user.email)["subject"] == f"Demande {sr.reference}\u00a0: clos"

@@ -314,6 +314,12 @@ def link_account(adult: Adult, user) -> Adult:
     return adult
 
 
+def link_accounts(accounts: dict[int, int]) -> None:
+    """Bulk link {adult id: user id} (the synthetic town's account holders, `seed_town`)."""
+    adults = [Adult(pk=adult_id, user_id=user_id) for adult_id, user_id in accounts.items()]
+    Adult.objects.bulk_update(adults, ["user"], batch_size=1000)
+
+
 def forget_account(user) -> Household | None:
     """A closed account: its adults stay as names on the household's records but lose the link
     and their contact data. Returns the household the account held (or None)."""

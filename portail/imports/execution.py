@@ -27,7 +27,7 @@ from portail.imports.models import ExternalRef, ImportRun, Invitation
 from portail.imports.selectors import progress_key
 
 logger = logging.getLogger(__name__)
-Ref = ExternalRef.Kind
+Ref = ExternalRef.Target
 OPENING_LABEL = "Solde repris"
 
 
@@ -142,28 +142,28 @@ def _counts(lines: list[dict]) -> dict:
     return counts
 
 
-def _refs(mapping, kind, external_ids) -> dict:
+def _refs(mapping, target, external_ids) -> dict:
     ids = list(external_ids)
     found = {}
     for start in range(0, len(ids), 5000):
         found.update(
             ExternalRef.objects.filter(
-                mapping=mapping, kind=kind, external_id__in=ids[start : start + 5000]
+                mapping=mapping, target=target, external_id__in=ids[start : start + 5000]
             ).values_list("external_id", "object_id")
         )
     return found
 
 
-def _store_refs(run, kind, pairs) -> None:
+def _store_refs(run, target, pairs) -> None:
     ExternalRef.objects.bulk_create(
         [
-            ExternalRef(mapping=run.mapping, kind=kind, external_id=ext, object_id=pk, run=run)
+            ExternalRef(mapping=run.mapping, target=target, external_id=ext, object_id=pk, run=run)
             for ext, pk in pairs
         ],
         batch_size=2000,
         # A ref left by an object deleted since (e.g. a household deleted by hand) is renewed.
         update_conflicts=True,
-        unique_fields=["mapping", "kind", "external_id"],
+        unique_fields=["mapping", "target", "external_id"],
         update_fields=["object_id", "run"],
     )
 

@@ -93,7 +93,7 @@ class ImportRun(models.Model):
 class ExternalRef(models.Model):
     """Which object the previous software's id became: re-importing finds it, never doubles it."""
 
-    class Kind(models.TextChoices):
+    class Target(models.TextChoices):
         HOUSEHOLD = "household", _("household")
         ADULT = "adult", _("adult")
         CHILD = "child", _("child")
@@ -101,7 +101,7 @@ class ExternalRef(models.Model):
         BOOKING = "booking", _("booking")
 
     mapping = models.ForeignKey(SourceMapping, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    target = models.CharField(max_length=10, choices=Target.choices)
     external_id = models.CharField(max_length=100)
     object_id = models.PositiveBigIntegerField()
     run = models.ForeignKey(ImportRun, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -109,13 +109,13 @@ class ExternalRef(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["mapping", "kind", "external_id"], name="externalref_unique_id"
+                fields=["mapping", "target", "external_id"], name="externalref_unique_id"
             )
         ]
-        indexes = [models.Index(fields=["kind", "object_id"])]
+        indexes = [models.Index(fields=["target", "object_id"])]
 
     def __str__(self):
-        return f"{self.mapping} {self.kind} {self.external_id}"
+        return f"{self.mapping} {self.target} {self.external_id}"
 
 
 def invitation_expiry() -> datetime.datetime:

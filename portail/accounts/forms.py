@@ -345,14 +345,14 @@ class ChildForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["kind", "value", "label"]
+        fields = ["channel", "value", "label"]
 
     def clean(self):
         cleaned = super().clean()
-        kind, value = cleaned.get("kind"), (cleaned.get("value") or "").strip()
-        if kind and value:
+        channel, value = cleaned.get("channel"), (cleaned.get("value") or "").strip()
+        if channel and value:
             try:
-                if kind == Contact.Kind.EMAIL:
+                if channel == Contact.Channel.EMAIL:
                     forms.EmailField().clean(value)
                     value = value.lower()
                 else:

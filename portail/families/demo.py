@@ -69,7 +69,7 @@ def load(stdout):
             )
         Contact.objects.get_or_create(
             household=household,
-            kind=Contact.Kind.PHONE,
+            channel=Contact.Channel.PHONE,
             value="04 50 12 34 56",
             defaults={"label": "Domicile"},
         )

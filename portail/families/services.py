@@ -138,7 +138,7 @@ CHILD_FIELDS = (
     "allergies",
     "has_pai",
 )
-CONTACT_FIELDS = ("kind", "value", "label")
+CONTACT_FIELDS = ("channel", "value", "label")
 
 
 @transaction.atomic
@@ -247,7 +247,7 @@ def update_household_details(
 @transaction.atomic
 def add_contact(household: Household, data: dict, *, actor=None, via: str = "") -> Contact:
     """A phone number or e-mail address added to the household, validated and audited."""
-    if data.get("kind") == Contact.Kind.EMAIL:
+    if data.get("channel") == Contact.Channel.EMAIL:
         try:
             validate_email(data.get("value", ""))
         except ValidationError as exc:

@@ -229,7 +229,7 @@ def test_cancel_the_request_asks_first_without_javascript(client, parent, activi
 
 def test_deleting_a_contact_asks_first(client, parent):
     user, household, child = parent
-    contact = Contact.objects.create(household=household, kind="phone", value="0611223344")
+    contact = Contact.objects.create(household=household, channel="phone", value="0611223344")
     client.force_login(user)
     url = reverse("accounts:delete_contact", args=[contact.pk])
     assert "Supprimer le contact 0611223344" in client.post(url).content.decode()

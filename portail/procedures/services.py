@@ -343,7 +343,7 @@ def _sentence(from_status, to_status) -> str:
 def _tell_family(sr: ServiceRequest, change: StatusChange) -> None:
     """A message in the family's inbox now, and the e-mail after commit; one per change."""
     with translation.override(settings.LANGUAGE_CODE):
-        title = sr.procedure.subject(sr.data, sr.household)
+        title = sr.procedure.request_title(sr.data, sr.household)
         status_label = Status(change.to_status).label
         subject = _("Request %(ref)s: %(status)s") % {"ref": sr.reference, "status": status_label}
         body = _sentence(change.from_status, change.to_status) % {

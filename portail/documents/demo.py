@@ -8,14 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from portail.accounts.models import User
 from portail.core import clock
 from portail.documents import services
-from portail.documents.models import DocumentClaim, DocumentType, Subject, SupportingDocument
+from portail.documents.models import Concerns, DocumentClaim, DocumentType, SupportingDocument
 from portail.families.models import Household
 
 TYPES = [
-    # name, subject, months, each school year, procedures, description
+    # name, concerns, months, each school year, procedures, description
     (
         "Justificatif de domicile",
-        Subject.HOUSEHOLD,
+        Concerns.HOUSEHOLD,
         3,
         False,
         "inscription-scolaire",
@@ -23,7 +23,7 @@ TYPES = [
     ),
     (
         "Attestation d'assurance scolaire",
-        Subject.CHILD,
+        Concerns.CHILD,
         None,
         True,
         "inscription-scolaire",
@@ -31,7 +31,7 @@ TYPES = [
     ),
     (
         "Carnet de vaccination",
-        Subject.CHILD,
+        Concerns.CHILD,
         None,
         False,
         "inscription-scolaire",
@@ -39,7 +39,7 @@ TYPES = [
     ),
     (
         "Avis d'imposition / attestation CAF pour le quotient familial",
-        Subject.HOUSEHOLD,
+        Concerns.HOUSEHOLD,
         12,
         False,
         "",
@@ -64,11 +64,11 @@ def small_pdf(title: str) -> bytes:
 
 def load(stdout):
     types = {}
-    for position, (name, subject, months, yearly, procedures, help_text) in enumerate(TYPES):
+    for position, (name, concerns, months, yearly, procedures, help_text) in enumerate(TYPES):
         types[name], _ = DocumentType.objects.update_or_create(
             name=name,
             defaults={
-                "subject": subject,
+                "concerns": concerns,
                 "validity_months": months,
                 "each_school_year": yearly,
                 "procedures": procedures,

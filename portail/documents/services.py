@@ -9,29 +9,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portail.core import audit, clock
-from portail.documents.models import DocumentClaim, DocumentType, Subject, SupportingDocument
+from portail.documents.models import Concerns, DocumentClaim, DocumentType, SupportingDocument
 from portail.documents.uploads import check_upload
 from portail.families.models import Household
 from portail.messaging.services import notify_household
 
 
-def _check_subject(household, document_type, adult, child):
-    """The subject must match the type and belong to the household."""
+def _check_concerned(household, document_type, adult, child):
+    """Whom the document concerns must match the type and belong to the household."""
     if adult is not None and adult.household_id != household.pk:
         raise ValueError("adult of another household")
     if child is not None and child.household_id != household.pk:
         raise ValueError("child of another household")
-    expected = {Subject.HOUSEHOLD: (False, False), Subject.ADULT: (True, False)}
-    expected[Subject.CHILD] = (False, True)
-    if expected[document_type.subject] != (adult is not None, child is not None):
-        raise ValueError("subject does not match the document type")
+    expected = {Concerns.HOUSEHOLD: (False, False), Concerns.ADULT: (True, False)}
+    expected[Concerns.CHILD] = (False, True)
+    if expected[document_type.concerns] != (adult is not None, child is not None):
+        raise ValueError("whom it concerns does not match the document type")
 
 
 def _link() -> str:
     return reverse("documents:provide")
 
 
-def _subject_text(document_type, adult, child) -> str:
+def _concerned_text(document_type, adult, child) -> str:
     if child is not None:
         return f"{document_type.name} ({child.first_name})"
     if adult is not None:
@@ -53,7 +53,7 @@ def upload_document(
 
     Raises ValidationError (French message) for a bad file: nothing is stored then.
     """
-    _check_subject(household, document_type, adult, child)
+    _check_concerned(household, document_type, adult, child)
     # Checked before anything touches the disk (DocumentFileField already did it in a form).
     checked = getattr(file, "checked", None) or check_upload(file)
     Household.objects.select_for_update().get(pk=household.pk)
@@ -135,7 +135,7 @@ def validate_document(
     document.checked_by = agent
     document.save()
     audit.record(agent, "documents.validate", document, valid_until=str(valid_until or ""))
-    what = _subject_text(document.document_type, document.adult, document.child)
+    what = _concerned_text(document.document_type, document.adult, document.child)
     if valid_until:
         body = _("Your document « %(what)s » has been accepted. It is valid until %(date)s.") % {
             "what": what,
@@ -169,7 +169,7 @@ def invalidate_document(*, document: SupportingDocument, agent, reason: str):
     document.checked_by = agent
     document.save()
     audit.record(agent, "documents.invalidate", document, reason=reason)
-    what = _subject_text(document.document_type, document.adult, document.child)
+    what = _concerned_text(document.document_type, document.adult, document.child)
     notify_household(
         document.household,
         _("Supporting document refused"),
@@ -198,7 +198,7 @@ def request_document(
     message = (message or "").strip()
     if not message:
         raise ValidationError(_("Write a message to the family."), code="message")
-    _check_subject(household, document_type, adult, child)
+    _check_concerned(household, document_type, adult, child)
     Household.objects.select_for_update().get(pk=household.pk)
     DocumentClaim.objects.filter(
         household=household, document_type=document_type, adult=adult, child=child, closed_at=None
@@ -220,7 +220,7 @@ def request_document(
             "The service asks you for the document « %(what)s »: %(message)s\n"
             "Provide it in « Fournir mes nouveaux justificatifs @ »."
         )
-        % {"what": _subject_text(document_type, adult, child), "message": message},
+        % {"what": _concerned_text(document_type, adult, child), "message": message},
         link=_link(),
         dedupe_key=f"claim:{claim.pk}",
     )
@@ -257,7 +257,7 @@ def expire_documents(day: datetime.date) -> int:
             audit.record(None, "documents.expire", document, day=str(day))
             count += 1
             if _is_latest(document):
-                what = _subject_text(document.document_type, document.adult, document.child)
+                what = _concerned_text(document.document_type, document.adult, document.child)
                 notify_household(
                     document.household,
                     _("Supporting document expired"),
@@ -291,7 +291,7 @@ def warn_expiring(day: datetime.date) -> int:
             document.save(update_fields=["expiry_warned_at"])
             if not _is_latest(document):
                 continue  # the family already sent the next one
-            what = _subject_text(document.document_type, document.adult, document.child)
+            what = _concerned_text(document.document_type, document.adult, document.child)
             notify_household(
                 document.household,
                 _("Supporting document expiring soon"),

@@ -31,6 +31,20 @@ def _link() -> str:
     return reverse("documents:provide")
 
 
+def _tell_family(document, event: str, subject, body, **values) -> None:
+    """The family's message about one of its documents, once per (document, event): `body`'s
+    « %(what)s » is the document and whom it concerns, « %(date)s » its end of validity."""
+    what = _concerned_text(document.document_type, document.adult, document.child)
+    date = document.valid_until.strftime("%d/%m/%Y") if document.valid_until else ""
+    notify_household(
+        document.household,
+        subject,
+        body % {"what": what, "date": date, **values},
+        link=_link(),
+        dedupe_key=f"document:{document.pk}:{event}",
+    )
+
+
 def _concerned_text(document_type, adult, child) -> str:
     if child is not None:
         return f"{document_type.name} ({child.first_name})"
@@ -135,21 +149,11 @@ def validate_document(
     document.checked_by = agent
     document.save()
     audit.record(agent, "documents.validate", document, valid_until=str(valid_until or ""))
-    what = _concerned_text(document.document_type, document.adult, document.child)
     if valid_until:
-        body = _("Your document « %(what)s » has been accepted. It is valid until %(date)s.") % {
-            "what": what,
-            "date": valid_until.strftime("%d/%m/%Y"),
-        }
+        body = _("Your document « %(what)s » has been accepted. It is valid until %(date)s.")
     else:
-        body = _("Your document « %(what)s » has been accepted.") % {"what": what}
-    notify_household(
-        document.household,
-        _("Supporting document accepted"),
-        body,
-        link=_link(),
-        dedupe_key=f"document:{document.pk}:valid",
-    )
+        body = _("Your document « %(what)s » has been accepted.")
+    _tell_family(document, "valid", _("Supporting document accepted"), body)
     return document
 
 
@@ -169,17 +173,15 @@ def invalidate_document(*, document: SupportingDocument, agent, reason: str):
     document.checked_by = agent
     document.save()
     audit.record(agent, "documents.invalidate", document, reason=reason)
-    what = _concerned_text(document.document_type, document.adult, document.child)
-    notify_household(
-        document.household,
+    _tell_family(
+        document,
+        "invalid",
         _("Supporting document refused"),
         _(
             "Your document « %(what)s » could not be accepted: %(reason)s\n"
             "Please provide a new one (« Fournir mes nouveaux justificatifs @ »)."
-        )
-        % {"what": what, "reason": reason},
-        link=_link(),
-        dedupe_key=f"document:{document.pk}:invalid",
+        ),
+        reason=reason,
     )
     return document
 
@@ -257,17 +259,14 @@ def expire_documents(day: datetime.date) -> int:
             audit.record(None, "documents.expire", document, day=str(day))
             count += 1
             if _is_latest(document):
-                what = _concerned_text(document.document_type, document.adult, document.child)
-                notify_household(
-                    document.household,
+                _tell_family(
+                    document,
+                    "expired",
                     _("Supporting document expired"),
                     _(
                         "Your document « %(what)s » is no longer valid since %(date)s. "
                         "Please provide a new one."
-                    )
-                    % {"what": what, "date": document.valid_until.strftime("%d/%m/%Y")},
-                    link=_link(),
-                    dedupe_key=f"document:{document.pk}:expired",
+                    ),
                 )
     return count
 
@@ -291,17 +290,14 @@ def warn_expiring(day: datetime.date) -> int:
             document.save(update_fields=["expiry_warned_at"])
             if not _is_latest(document):
                 continue  # the family already sent the next one
-            what = _concerned_text(document.document_type, document.adult, document.child)
-            notify_household(
-                document.household,
+            _tell_family(
+                document,
+                "expiry-warning",
                 _("Supporting document expiring soon"),
                 _(
                     "Your document « %(what)s » is valid until %(date)s. Think of providing a "
                     "new one before then."
-                )
-                % {"what": what, "date": document.valid_until.strftime("%d/%m/%Y")},
-                link=_link(),
-                dedupe_key=f"document:{document.pk}:expiry-warning",
+                ),
             )
             count += 1
     return count

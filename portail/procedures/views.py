@@ -300,7 +300,7 @@ def my_requests(request):
 @household_required
 def detail(request, pk):
     sr = selectors.request_of(request.household, pk)
-    data = sr.draft_data if sr.status == Status.DRAFT else sr.data
+    data = sr.shown_data
     return render(
         request,
         "procedures/detail.html",

@@ -12,6 +12,8 @@ import random
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import Max
+from psycopg import sql
 
 from portail.core import clock
 
@@ -92,8 +94,6 @@ def _without_foreign_key_triggers(cursor):
 
 
 def max_id(model) -> int:
-    from django.db.models import Max
-
     return model.objects.aggregate(m=Max("pk"))["m"] or 0
 
 
@@ -101,8 +101,6 @@ def reset_sequences(*models):
     """After COPY with explicit ids, move PostgreSQL's sequences past them."""
     if connection.vendor != "postgresql":
         return
-    from psycopg import sql
-
     query = sql.SQL(
         "SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {}), 1))"
     )

@@ -174,8 +174,6 @@ def delete_contact(household: Household, contact: Contact) -> None:
 def set_authorized_pickups(child, persons: list[dict]):
     """Replace the child's list of persons authorised to collect them (closing the procedure).
     Each person: first_name, last_name, relationship, phone."""
-    from django.db import transaction
-
     with transaction.atomic():
         child = Child.objects.select_for_update().get(pk=child.pk)
         child.authorized_pickups.all().delete()
@@ -197,8 +195,6 @@ def enrol_child(
 ):
     """Enrol a child at a school and class level (closing « Inscription scolaire »): the existing
     child of the household, or a new one created from the given names and birth date."""
-    from django.db import transaction
-
     with transaction.atomic():
         if child is None:
             child = Child.objects.create(

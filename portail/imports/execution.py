@@ -8,6 +8,7 @@ what differs. `services` starts and confirms runs and queues the task, which imp
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
@@ -369,8 +370,6 @@ def _import_households(run, lines, actor) -> None:
 
 
 def _emails_in_use(emails: set) -> set:
-    from django.contrib.auth import get_user_model
-
     emails = list(emails)
     taken = set()
     for start in range(0, len(emails), 5000):

@@ -4,6 +4,8 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from portail.accounts.models import User
 from portail.core import clock
@@ -49,9 +51,6 @@ TYPES = [
 
 
 def small_pdf(title: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica", 14)

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -101,8 +102,6 @@ def upload_document(
 
 def remove_orphan_files(older_than: datetime.datetime) -> int:
     """Delete stored files that no document references (a rolled-back upload)."""
-    from django.core.files.storage import default_storage
-
     known = set(SupportingDocument.objects.values_list("file", flat=True))
     removed = 0
 

@@ -74,7 +74,7 @@ def main() -> None:
     from django.db import connection
 
     from portail.families.models import Household, School
-    from portail.imports import services
+    from portail.imports import execution, services
     from portail.imports.models import ImportRun
 
     if connection.vendor != "postgresql":
@@ -99,12 +99,12 @@ def main() -> None:
         run.file.save(name, SimpleUploadedFile(name, content), save=False)
         run.save()
         t0 = time.perf_counter()
-        run = services.execute(run.pk, confirm=False)
+        run = execution.execute(run.pk, confirm=False)
         dry = time.perf_counter() - t0
         assert run.status == "checked", (run.status, run.error, run.counts)
         ImportRun.objects.filter(pk=run.pk).update(status="running")
         t0 = time.perf_counter()
-        run = services.execute(run.pk, confirm=True)
+        run = execution.execute(run.pk, confirm=True)
         real = time.perf_counter() - t0
         assert run.status == "done", (run.status, run.error, run.counts)
         total_confirmed += real

@@ -27,8 +27,10 @@ PORT = env.int("PORT", default=8000)
 
 INSTALLED_APPS = [
     "portail.core",
-    "portail.accounts",
+    # Below accounts (ARCHITECTURE.md): `demo` and `seed_town` run the apps' steps in this
+    # order, so accounts' step finds the households and adults it gives accounts to.
     "portail.families",
+    "portail.accounts",
     "portail.franceconnect",
     "portail.messaging",
     "portail.documents",

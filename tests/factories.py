@@ -32,22 +32,24 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+def _member_of(group: str):
+    """A factory's `groups`: the created user joins `group`."""
+
+    def groups(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get_or_create(name=group)[0])
+
+    return factory.PostGeneration(groups)
+
+
 class AgentFactory(UserFactory):
     username = factory.Sequence(lambda n: f"agent{n}")
-
-    @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
-        if create:
-            self.groups.add(Group.objects.get_or_create(name=AGENTS_GROUP)[0])
+    groups = _member_of(AGENTS_GROUP)
 
 
 class CashierFactory(UserFactory):
     username = factory.Sequence(lambda n: f"regie{n}")
-
-    @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
-        if create:
-            self.groups.add(Group.objects.get_or_create(name=CASHIERS_GROUP)[0])
+    groups = _member_of(CASHIERS_GROUP)
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 
 from portail.core.models import TownSettings
@@ -11,8 +12,6 @@ class AccountAdapter(DefaultAccountAdapter):
     keys allauth's per-address rate limits on the real client behind `PROXY_COUNT` proxies."""
 
     def get_client_ip(self, request):
-        from django.core.exceptions import PermissionDenied
-
         ip = client_ip(request)
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")

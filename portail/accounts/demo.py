@@ -3,7 +3,8 @@ from django.contrib.auth.models import Group
 
 from portail.accounts.models import AGENTS_GROUP, CASHIERS_GROUP, User
 from portail.core import clock
-from portail.families.services import create_household_for_signup
+from portail.families.models import Adult
+from portail.families.services import create_household_for_signup, link_account
 
 # Fixed demo accounts, listed in the README and printed by `make run`.
 DEMO_STAFF = [
@@ -20,6 +21,9 @@ DEMO_STAFF = [
     ),
     ("demo.admin", "DemoAdmin1", "admin@demo.viry.test", "Anne", "Administratrice", [], True),
 ]
+
+# The parents with an account: username, password, and their adult in families' demo.
+DEMO_PARENTS = [("demo.parent", "DemoParent1", "Famille Martin", "Claire", "Martin")]
 
 
 def ensure_user(username, password, email, first_name, last_name, *, groups=(), superuser=False):
@@ -65,9 +69,19 @@ def ensure_pending_signup():
         )
 
 
+def ensure_parents():
+    """The demo parents' accounts, linked to their adult of families' demo (loaded before)."""
+    for username, password, household, first, last in DEMO_PARENTS:
+        adult = Adult.objects.get(household__name=household, first_name=first, last_name=last)
+        user = ensure_user(username, password, adult.email, first, last)
+        if adult.user_id != user.pk:
+            link_account(adult, user)
+
+
 def load(stdout):
     for group in (AGENTS_GROUP, CASHIERS_GROUP):
         Group.objects.get_or_create(name=group)
     for username, password, email, first, last, groups, superuser in DEMO_STAFF:
         ensure_user(username, password, email, first, last, groups=groups, superuser=superuser)
+    ensure_parents()
     ensure_pending_signup()

@@ -1,14 +1,16 @@
 import re
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -158,8 +160,6 @@ class SignupForm(HouseholdDetailsForm, AllauthSignupForm):
         # Refuse passwords close to the names as well as to identifier and e-mail.
         password = cleaned.get("password1")
         if password and "password1" not in self.errors:
-            from django.contrib.auth import password_validation
-
             dummy = get_user_model()(
                 username=cleaned.get("username") or "",
                 email=cleaned.get("email") or "",
@@ -173,8 +173,6 @@ class SignupForm(HouseholdDetailsForm, AllauthSignupForm):
         return cleaned
 
     def try_save(self, request):
-        from django.shortcuts import redirect
-
         email = self.cleaned_data.get("email")
         if not self.account_already_exists and email:
             answers = signup_email_reserved.send(sender=type(self), email=email, request=request)
@@ -249,8 +247,6 @@ class ChangeUsernameForm(CurrentPasswordMixin, forms.Form):
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
     def clean_username(self):
-        from allauth.account.adapter import get_adapter
-
         value = self.cleaned_data["username"].strip().lower()
         if value == self.user.username:
             raise ValidationError(_("This is already your identifier."))
@@ -345,14 +341,14 @@ class ChildForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["kind", "value", "label"]
+        fields = ["channel", "value", "label"]
 
     def clean(self):
         cleaned = super().clean()
-        kind, value = cleaned.get("kind"), (cleaned.get("value") or "").strip()
-        if kind and value:
+        channel, value = cleaned.get("channel"), (cleaned.get("value") or "").strip()
+        if channel and value:
             try:
-                if kind == Contact.Kind.EMAIL:
+                if channel == Contact.Channel.EMAIL:
                     forms.EmailField().clean(value)
                     value = value.lower()
                 else:

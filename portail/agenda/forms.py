@@ -88,6 +88,17 @@ class BulkChildrenForm(forms.Form):
         self.fields["children"].set_children(children)
 
 
+def check_period(form, max_days: int, too_long: str) -> None:
+    """A form's `start`-`end` period: the end not before the start, at most `max_days` long
+    (else `too_long` beside the end)."""
+    start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    if start and end:
+        if end < start:
+            form.add_error("end", _("The end of the period is before its start."))
+        elif (end - start).days > max_days:
+            form.add_error("end", too_long)
+
+
 class BulkPeriodForm(BulkChildrenForm):
     start = SchoolDayField(label=pgettext_lazy("date range", "From"), widget=DateInput())
     end = SchoolDayField(label=pgettext_lazy("date range", "To"), widget=DateInput())
@@ -110,12 +121,7 @@ class BulkPeriodForm(BulkChildrenForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end of the period is before its start."))
-            elif (end - start).days > MAX_PERIOD_DAYS:
-                self.add_error("end", _("The period may last a school year at most."))
+        check_period(self, MAX_PERIOD_DAYS, _("The period may last a school year at most."))
         return data
 
 
@@ -251,10 +257,5 @@ class HeadcountPeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end of the period is before its start."))
-            elif (end - start).days > self.MAX_DAYS:
-                self.add_error("end", _("Show two months at most."))
+        check_period(self, self.MAX_DAYS, _("Show two months at most."))
         return data

@@ -3,7 +3,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 
@@ -324,8 +324,6 @@ def sheet_reasons():
 def attendance_sheet(activity: Activity, day: datetime.date) -> list[SheetRow]:
     """The children expected on an activity on a day (booked), and those recorded without a
     booking or excused, with what the agent needs: allergies, PAI, authorised persons (evening)."""
-    from django.db.models import Prefetch
-
     booked_ids = set(
         Booking.objects.filter(activity=activity, date=day, status=Booking.Status.BOOKED)
         .values_list("child_id", flat=True)

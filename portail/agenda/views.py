@@ -240,6 +240,15 @@ def _day_choices(save_form, children=()):
     return sorted(months.items())
 
 
+def _days_page(request, form, step, children, **context):
+    """The saisie groupée's days step, shown again (an error, or « Modifier les jours »)."""
+    block = booking_block_reason(request.household)
+    days = _day_choices(form, children)
+    return render(
+        request, "agenda/bulk_days.html", _bulk_context(form, step, block, days=days, **context)
+    )
+
+
 @household_required
 @require_POST
 def bulk_save(request):
@@ -250,36 +259,22 @@ def bulk_save(request):
         step = forms.BulkChildrenForm(request.POST, children=children)
         if not step.is_valid():
             return redirect("agenda:bulk")
-        return render(
+        return _days_page(
             request,
-            "agenda/bulk_days.html",
-            _bulk_context(
-                form,
-                step,
-                booking_block_reason(request.household),
-                days=_day_choices(form, step.cleaned_data["children"]),
-                day_errors=form.errors.get("days"),
-                period_start=form.cleaned_data.get("start"),
-                period_end=form.cleaned_data.get("end"),
-            ),
+            form,
+            step,
+            step.cleaned_data["children"],
+            day_errors=form.errors.get("days"),
+            period_start=form.cleaned_data.get("start"),
+            period_end=form.cleaned_data.get("end"),
         )
     data = form.cleaned_data
     action = "book" if data["action"] == "create" else "cancel"
     if request.POST.get("back"):  # « Modifier les jours » from the summary
         step = forms.BulkChildrenForm(request.POST, children=children)
         step.is_valid()
-        return render(
-            request,
-            "agenda/bulk_days.html",
-            _bulk_context(
-                form,
-                step,
-                booking_block_reason(request.household),
-                days=_day_choices(form, data["children"]),
-                period_start=data["start"],
-                period_end=data["end"],
-            ),
-        )
+        period = {"period_start": data["start"], "period_end": data["end"]}
+        return _days_page(request, form, step, data["children"], **period)
     args = (list(data["children"]), data["kinds"], data["days"], action, request.user)
     if request.POST.get("confirmed") != "1":
         preview = services.preview_bulk_change(*args)

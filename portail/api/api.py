@@ -393,7 +393,7 @@ def _household(household) -> dict:
             for a in household.adults.all()
         ],
         "contacts": [
-            {"id": c.pk, "kind": c.kind, "value": c.value, "label": c.label}
+            {"id": c.pk, "kind": c.channel, "value": c.value, "label": c.label}
             for c in household.contacts.all()
         ],
         "children": [_child(c) for c in household.children.all()],
@@ -475,12 +475,14 @@ def update_household(
 )
 def add_contact(request, payload: s.ContactIn, household_id: int = IdPath("Identifiant du foyer.")):
     household = _household_or_404(household_id)
-    contact = family_services.add_contact(household, payload.model_dump(), via=via(request))
+    data = payload.model_dump()
+    data["channel"] = data.pop("kind")  # the API's word for the contact's channel
+    contact = family_services.add_contact(household, data, via=via(request))
     return Status(
         201,
         {
             "id": contact.pk,
-            "kind": contact.kind,
+            "kind": contact.channel,
             "value": contact.value,
             "label": contact.label,
         },

@@ -231,22 +231,24 @@ class BankResponse(models.Model):
         return f"{self.payment_id} {self.channel} {self.result}"
 
 
-class DocumentCounter(models.Model):
-    """Gap-free numbering per (kind, year), incremented under a row lock."""
+class BillingCounter(models.Model):
+    """Gap-free numbering of billing's documents per (series, year), incremented under a row
+    lock through `core.counters.next_number`: the series is `CashReceipt.SERIES` or
+    `TaxCertificate.SERIES`."""
 
-    kind = models.CharField(max_length=20, verbose_name=_("kind"))
+    series = models.CharField(max_length=20, verbose_name=_("series"))
     year = models.PositiveIntegerField(verbose_name=_("year"))
     last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="counter_unique_kind_year")
+            models.UniqueConstraint(fields=["series", "year"], name="counter_unique_series_year")
         ]
         verbose_name = _("document counter")
         verbose_name_plural = _("document counters")
 
     def __str__(self):
-        return f"{self.kind} {self.year}\u00a0: {self.last}"
+        return f"{self.series} {self.year}\u00a0: {self.last}"
 
 
 class CashReceipt(models.Model):
@@ -254,7 +256,7 @@ class CashReceipt(models.Model):
     régie's identity, the cashier and the balance after the payment are copied at issue. A
     cancelled receipt is one whose entry has a reversal (« ANNULÉ » is derived from it)."""
 
-    KIND = "receipt"
+    SERIES = "receipt"
 
     entry = models.OneToOneField(
         LedgerEntry, on_delete=models.PROTECT, related_name="receipt", verbose_name=_("entry")
@@ -312,7 +314,7 @@ class TaxCertificate(models.Model):
     1 January (CGI art. 200 quater B; rule in docs/billing.md). Insert-only: a correction
     gives a new certificate that `replaces` the previous one."""
 
-    KIND = "tax"
+    SERIES = "tax"
 
     household = models.ForeignKey(
         Household,

@@ -21,8 +21,8 @@ from portail.accounts.models import User
 from portail.agenda.models import Activity, Booking
 from portail.agenda.selectors import BillableItem
 from portail.billing.models import (
+    BillingCounter,
     CashReceipt,
-    DocumentCounter,
     LedgerEntry,
     Payment,
     PrepaidAccount,
@@ -93,7 +93,7 @@ def seed(town, families: int):
 
     entry_id, account_id = max_id(LedgerEntry), max_id(PrepaidAccount)
     numbers = dict(
-        DocumentCounter.objects.filter(kind=CashReceipt.KIND).values_list("year", "last")
+        BillingCounter.objects.filter(series=CashReceipt.SERIES).values_list("year", "last")
     )
     start = billed_days[0] if billed_days else today
     topup_days = sorted(
@@ -220,8 +220,8 @@ def seed(town, families: int):
     )
     # Receipts are numbered per year of issue: the counters continue after the seeded ones.
     for year, last in numbers.items():
-        DocumentCounter.objects.update_or_create(
-            kind=CashReceipt.KIND, year=year, defaults={"last": last}
+        BillingCounter.objects.update_or_create(
+            series=CashReceipt.SERIES, year=year, defaults={"last": last}
         )
     # The accounts are created empty and moved by the sum of their entries, through the one
     # function that moves a balance (and dates a negative one from the day it crossed).

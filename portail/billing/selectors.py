@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -382,8 +383,6 @@ def ledger_check() -> tuple[int, list[Discrepancy]]:
 
     A handful of aggregate queries, whatever the size of the town: the database sums and joins,
     Python only formats what differs. Returns (accounts checked, discrepancies)."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM billing_prepaidaccount")
         checked = cursor.fetchone()[0]

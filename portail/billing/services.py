@@ -18,8 +18,8 @@ from portail.agenda.selectors import billable_items
 from portail.billing import gateway
 from portail.billing.models import (
     BankResponse,
+    BillingCounter,
     CashReceipt,
-    DocumentCounter,
     LedgerEntry,
     Payment,
     PrepaidAccount,
@@ -248,9 +248,9 @@ def record_refund(household: Household, amount, reason: str, author) -> LedgerEn
 # --- numbering and payer -----------------------------------------------------------------------
 
 
-def next_number(kind: str, year: int) -> int:
-    """The next gap-free number of (kind, year); the caller's transaction holds the lock."""
-    return counters.next_number(DocumentCounter, kind=kind, year=year)
+def next_number(series: str, year: int) -> int:
+    """The next gap-free number of (series, year); the caller's transaction holds the lock."""
+    return counters.next_number(BillingCounter, series=series, year=year)
 
 
 def payer_of(household: Household) -> tuple[str, str]:
@@ -318,7 +318,7 @@ def record_cash_payment(
         entry=entry,
         household=household,
         year=today.year,
-        number=next_number(CashReceipt.KIND, today.year),
+        number=next_number(CashReceipt.SERIES, today.year),
         payer_name=(payer_name or "").strip() or name,
         payer_address=address,
         amount=amount,
@@ -700,7 +700,7 @@ def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxC
         child=child,
         year=year,
         issued_in=issued_in,
-        number=next_number(TaxCertificate.KIND, issued_in),
+        number=next_number(TaxCertificate.SERIES, issued_in),
         payer_name=name,
         payer_address=address,
         child_name=f"{child.first_name} {child.last_name}",

@@ -11,6 +11,7 @@ Times are Europe/Paris; daily jobs avoid 02:00-03:00, which a DST change skips o
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -107,8 +108,6 @@ class Yearly:
         return f"*-{self.month:02d}-{self.day:02d} {self.at:%H:%M}:00 Europe/Paris"
 
     def describe(self) -> str:
-        from django.utils.formats import date_format
-
         day = date_format(datetime.date(2000, self.month, self.day), "j F")
         if self.day == 1:
             day = day.replace("1 ", _("1st") + " ", 1)

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -121,16 +122,12 @@ class TownSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        from django.core.cache import cache
-
         cache.delete(self.CACHE_KEY)
 
     CACHE_KEY = "core:town-settings"
 
     @classmethod
     def current(cls) -> "TownSettings":
-        from django.core.cache import cache
-
         town = cache.get(cls.CACHE_KEY)
         if town is None:
             town, _created = cls.objects.get_or_create(pk=1)

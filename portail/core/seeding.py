@@ -7,9 +7,13 @@ Each area adds its part through `portail/<app>/seed.py::seed(town)`, called in a
 import contextlib
 import dataclasses
 import datetime
+import importlib
 import random
 
+from django.apps import apps
 from django.db import connection
+from django.db.models import Max
+from psycopg import sql
 
 from portail.core import clock
 
@@ -23,7 +27,10 @@ class SeedTown:
     today: datetime.date
     now: datetime.datetime
     household_ids: list[int] = dataclasses.field(default_factory=list)
-    user_ids: list[int] = dataclasses.field(default_factory=list)
+    # The adult of each household (in household_ids' order) who holds its account:
+    # (adult_id, first name, last name, e-mail); families' step fills it, accounts' reads it.
+    account_holders: list[tuple[int, str, str, str]] = dataclasses.field(default_factory=list)
+    user_ids: list[int] = dataclasses.field(default_factory=list)  # the holders' accounts
     # (child_id, household_id, school_id, birth_date)
     children: list[tuple[int, int, int, datetime.date]] = dataclasses.field(default_factory=list)
     # Weekly habits booked by the agenda step: (child_id, household_id, activity_id, days)
@@ -33,6 +40,21 @@ class SeedTown:
     def step(self, text: str):
         if self.progress:
             self.progress(text)
+
+
+def app_steps(module: str):
+    """(app config, module) of each portal app that has `<app>/<module>.py` (`demo`, `seed`),
+    in INSTALLED_APPS order, which follows the apps' layers (ARCHITECTURE.md)."""
+    steps = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("portail."):
+            continue
+        try:
+            steps.append((config, importlib.import_module(f"{config.name}.{module}")))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.{module}":
+                raise
+    return steps
 
 
 def copy_rows(model, fields: list[str], rows) -> int:
@@ -72,8 +94,6 @@ def _without_foreign_key_triggers(cursor):
 
 
 def max_id(model) -> int:
-    from django.db.models import Max
-
     return model.objects.aggregate(m=Max("pk"))["m"] or 0
 
 
@@ -81,8 +101,6 @@ def reset_sequences(*models):
     """After COPY with explicit ids, move PostgreSQL's sequences past them."""
     if connection.vendor != "postgresql":
         return
-    from psycopg import sql
-
     query = sql.SQL(
         "SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {}), 1))"
     )

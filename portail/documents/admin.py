@@ -10,7 +10,7 @@ from portail.documents.models import DocumentClaim, DocumentType, SupportingDocu
 class DocumentTypeAdmin(admin.ModelAdmin):
     list_display = (
         "name",
-        "subject",
+        "concerns",
         "validity_months",
         "each_school_year",
         "procedures",
@@ -18,7 +18,7 @@ class DocumentTypeAdmin(admin.ModelAdmin):
         "position",
     )
     list_editable = ("active", "position")
-    list_filter = ("subject", "active", "each_school_year")
+    list_filter = ("concerns", "active", "each_school_year")
     search_fields = ("name",)
 
 

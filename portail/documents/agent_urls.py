@@ -11,5 +11,5 @@ urlpatterns = [
     path("<int:pk>/fichier/", views.file, name="file"),
     path("<int:pk>/apercu/", views.preview, name="preview"),
     path("foyer/<int:pk>/", views.household, name="household"),
-    path("foyer/<int:pk>/reclamer/<int:type_pk>/<str:subject>/", views.claim, name="claim"),
+    path("foyer/<int:pk>/reclamer/<int:type_pk>/<str:concerns>/", views.claim, name="claim"),
 ]

@@ -114,8 +114,8 @@ def preview(request, pk):
     return file_response(document, inline=True)
 
 
-def claim_prefix(type_pk, subject_key) -> str:
-    return f"c{type_pk}-{subject_key}"
+def claim_prefix(type_pk, concerns_key) -> str:
+    return f"c{type_pk}-{concerns_key}"
 
 
 @agent_required
@@ -123,7 +123,7 @@ def household(request, pk, claim_form=None, claim_key=None, status=200):
     household = get_object_or_404(Household, pk=pk)
     rows = []
     for req in selectors.requirements_for(household):
-        prefix = claim_prefix(req.document_type.pk, req.subject_key)
+        prefix = claim_prefix(req.document_type.pk, req.concerns_key)
         form = claim_form if prefix == claim_key else ClaimForm(prefix=prefix)
         rows.append((req, form))
     return render(
@@ -140,14 +140,14 @@ def household(request, pk, claim_form=None, claim_key=None, status=200):
 
 @agent_required
 @require_POST
-def claim(request, pk, type_pk, subject):
+def claim(request, pk, type_pk, concerns):
     household_obj = get_object_or_404(Household, pk=pk)
     document_type = get_object_or_404(DocumentType, pk=type_pk)
     try:
-        adult, child = selectors.subject_from_key(household_obj, subject)
-    except selectors.UnknownSubject as exc:
+        adult, child = selectors.concerns_from_key(household_obj, concerns)
+    except selectors.UnknownConcerned as exc:
         raise Http404 from exc
-    prefix = claim_prefix(document_type.pk, subject)
+    prefix = claim_prefix(document_type.pk, concerns)
     form = ClaimForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:

@@ -4,18 +4,20 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from portail.accounts.models import User
 from portail.core import clock
 from portail.documents import services
-from portail.documents.models import DocumentClaim, DocumentType, Subject, SupportingDocument
+from portail.documents.models import Concerns, DocumentClaim, DocumentType, SupportingDocument
 from portail.families.models import Household
 
 TYPES = [
-    # name, subject, months, each school year, procedures, description
+    # name, concerns, months, each school year, procedures, description
     (
         "Justificatif de domicile",
-        Subject.HOUSEHOLD,
+        Concerns.HOUSEHOLD,
         3,
         False,
         "inscription-scolaire",
@@ -23,7 +25,7 @@ TYPES = [
     ),
     (
         "Attestation d'assurance scolaire",
-        Subject.CHILD,
+        Concerns.CHILD,
         None,
         True,
         "inscription-scolaire",
@@ -31,7 +33,7 @@ TYPES = [
     ),
     (
         "Carnet de vaccination",
-        Subject.CHILD,
+        Concerns.CHILD,
         None,
         False,
         "inscription-scolaire",
@@ -39,7 +41,7 @@ TYPES = [
     ),
     (
         "Avis d'imposition / attestation CAF pour le quotient familial",
-        Subject.HOUSEHOLD,
+        Concerns.HOUSEHOLD,
         12,
         False,
         "",
@@ -49,9 +51,6 @@ TYPES = [
 
 
 def small_pdf(title: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4)
     page.setFont("Helvetica", 14)
@@ -64,11 +63,11 @@ def small_pdf(title: str) -> bytes:
 
 def load(stdout):
     types = {}
-    for position, (name, subject, months, yearly, procedures, help_text) in enumerate(TYPES):
+    for position, (name, concerns, months, yearly, procedures, help_text) in enumerate(TYPES):
         types[name], _ = DocumentType.objects.update_or_create(
             name=name,
             defaults={
-                "subject": subject,
+                "concerns": concerns,
                 "validity_months": months,
                 "each_school_year": yearly,
                 "procedures": procedures,

@@ -101,9 +101,9 @@ class RequirementUploadsForm(forms.Form):
         for req in requirements:
             if not req.needs_upload:
                 continue
-            name = f"document_{req.document_type.pk}_{req.subject_key.replace('-', '_')}"
+            name = f"document_{req.document_type.pk}_{req.concerns_key.replace('-', '_')}"
             self.fields[name] = DocumentFileField(
-                label=f"{req.document_type.name} – {req.subject_label}", required=required
+                label=f"{req.document_type.name} – {req.concerns_label}", required=required
             )
             self.requirements[name] = req
 

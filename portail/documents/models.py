@@ -13,7 +13,9 @@ from portail.core import clock
 from portail.families.models import Adult, Child, Household
 
 
-class Subject(models.TextChoices):
+class Concerns(models.TextChoices):
+    """Whom a document type concerns (« concerne »): one document per household, adult or child."""
+
     HOUSEHOLD = "household", _("the household")
     ADULT = "adult", _("each adult")
     CHILD = "child", _("each child")
@@ -40,8 +42,8 @@ class DocumentType(models.Model):
     """A kind of document the town asks for, configured by the administrator."""
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    subject = models.CharField(
-        _("concerns"), max_length=10, choices=Subject.choices, default=Subject.HOUSEHOLD
+    concerns = models.CharField(
+        _("concerns"), max_length=10, choices=Concerns.choices, default=Concerns.HOUSEHOLD
     )
     description = models.CharField(
         _("help for families"), max_length=300, blank=True, help_text=_("Shown to parents.")
@@ -108,7 +110,7 @@ def document_path(instance, filename) -> str:
 
 
 class SupportingDocument(models.Model):
-    """One file uploaded by a family for one document type and subject."""
+    """One file uploaded by a family for one document type and whom it concerns."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("not processed")
@@ -170,7 +172,7 @@ class SupportingDocument(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~(models.Q(adult__isnull=False) & models.Q(child__isnull=False)),
-                name="document_one_subject",
+                name="document_concerns_one_person",
             )
         ]
 

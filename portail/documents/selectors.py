@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from portail.core import clock
 from portail.documents.models import (
+    Concerns,
     DocumentClaim,
     DocumentType,
     State,
-    Subject,
     SupportingDocument,
 )
 from portail.families.models import Adult, Child, Household
@@ -22,7 +22,7 @@ TO_PROVIDE = (State.REQUESTED, State.INVALID, State.EXPIRED, State.MISSING)
 
 @dataclass
 class Requirement:
-    """One document type for one subject (the household, an adult or a child) and its state."""
+    """One document type for whom it concerns (the household, an adult or a child) and its state."""
 
     document_type: DocumentType
     household: Household
@@ -34,7 +34,7 @@ class Requirement:
     claim: DocumentClaim | None = None
 
     @property
-    def subject_label(self) -> str:
+    def concerns_label(self) -> str:
         if self.child is not None:
             return self.child.first_name
         if self.adult is not None:
@@ -42,7 +42,7 @@ class Requirement:
         return _("Household")
 
     @property
-    def subject_key(self) -> str:
+    def concerns_key(self) -> str:
         if self.child is not None:
             return f"child-{self.child.pk}"
         if self.adult is not None:
@@ -65,30 +65,30 @@ class Requirement:
         return self.valid_document.valid_until if self.valid_document else None
 
     def upload_url(self, next=None) -> str:
-        url = reverse("documents:upload", args=[self.document_type.pk, self.subject_key])
+        url = reverse("documents:upload", args=[self.document_type.pk, self.concerns_key])
         return f"{url}?{urlencode({'next': next})}" if next else url
 
 
-class UnknownSubject(LookupError):
-    """A subject key naming no adult or child of the household (the views answer 404)."""
+class UnknownConcerned(LookupError):
+    """A concerns key naming no adult or child of the household (the views answer 404)."""
 
 
-def subject_from_key(household: Household, key: str) -> tuple[Adult | None, Child | None]:
-    """The (adult, child) named by a `Requirement.subject_key` (« household », « adult-<id> »,
-    « child-<id> »), within the household; UnknownSubject otherwise."""
+def concerns_from_key(household: Household, key: str) -> tuple[Adult | None, Child | None]:
+    """The (adult, child) named by a `Requirement.concerns_key` (« household », « adult-<id> »,
+    « child-<id> »), within the household; UnknownConcerned otherwise."""
     kind, _sep, pk = key.partition("-")
     if kind == "adult" and pk.isdigit():
         adult = household.adults.filter(pk=int(pk)).first()
         if adult is None:
-            raise UnknownSubject(key)
+            raise UnknownConcerned(key)
         return adult, None
     if kind == "child" and pk.isdigit():
         child = household.children.filter(pk=int(pk)).first()
         if child is None:
-            raise UnknownSubject(key)
+            raise UnknownConcerned(key)
         return None, child
     if key != "household":
-        raise UnknownSubject(key)
+        raise UnknownConcerned(key)
     return None, None
 
 
@@ -104,11 +104,11 @@ def document_state(document: SupportingDocument, today: datetime.date) -> str:
     }[document.status]
 
 
-def subjects_of(document_type: DocumentType, adults, children) -> list:
+def concerned(document_type: DocumentType, adults, children) -> list:
     """(adult, child) pairs a document type asks for in this household."""
-    if document_type.subject == Subject.ADULT:
+    if document_type.concerns == Concerns.ADULT:
         return [(adult, None) for adult in adults]
-    if document_type.subject == Subject.CHILD:
+    if document_type.concerns == Concerns.CHILD:
         return [(None, c) for c in children]
     return [(None, None)]
 
@@ -135,7 +135,7 @@ def requirements_for(
         children = [c for c in children if c.pk == child.pk]
     requirements = []
     for document_type in types:
-        for adult, kid in subjects_of(document_type, adults, children):
+        for adult, kid in concerned(document_type, adults, children):
             key = (document_type.pk, getattr(adult, "pk", None), getattr(kid, "pk", None))
             docs = documents.get(key, [])  # newest first
             claim = claims.get(key)

@@ -4,34 +4,49 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portail.core import audit, clock
-from portail.documents.models import DocumentClaim, DocumentType, Subject, SupportingDocument
+from portail.documents.models import Concerns, DocumentClaim, DocumentType, SupportingDocument
 from portail.documents.uploads import check_upload
 from portail.families.models import Household
 from portail.messaging.services import notify_household
 
 
-def _check_subject(household, document_type, adult, child):
-    """The subject must match the type and belong to the household."""
+def _check_concerned(household, document_type, adult, child):
+    """Whom the document concerns must match the type and belong to the household."""
     if adult is not None and adult.household_id != household.pk:
         raise ValueError("adult of another household")
     if child is not None and child.household_id != household.pk:
         raise ValueError("child of another household")
-    expected = {Subject.HOUSEHOLD: (False, False), Subject.ADULT: (True, False)}
-    expected[Subject.CHILD] = (False, True)
-    if expected[document_type.subject] != (adult is not None, child is not None):
-        raise ValueError("subject does not match the document type")
+    expected = {Concerns.HOUSEHOLD: (False, False), Concerns.ADULT: (True, False)}
+    expected[Concerns.CHILD] = (False, True)
+    if expected[document_type.concerns] != (adult is not None, child is not None):
+        raise ValueError("whom it concerns does not match the document type")
 
 
 def _link() -> str:
     return reverse("documents:provide")
 
 
-def _subject_text(document_type, adult, child) -> str:
+def _tell_family(document, event: str, subject, body, **values) -> None:
+    """The family's message about one of its documents, once per (document, event): `body`'s
+    « %(what)s » is the document and whom it concerns, « %(date)s » its end of validity."""
+    what = _concerned_text(document.document_type, document.adult, document.child)
+    date = document.valid_until.strftime("%d/%m/%Y") if document.valid_until else ""
+    notify_household(
+        document.household,
+        subject,
+        body % {"what": what, "date": date, **values},
+        link=_link(),
+        dedupe_key=f"document:{document.pk}:{event}",
+    )
+
+
+def _concerned_text(document_type, adult, child) -> str:
     if child is not None:
         return f"{document_type.name} ({child.first_name})"
     if adult is not None:
@@ -53,7 +68,7 @@ def upload_document(
 
     Raises ValidationError (French message) for a bad file: nothing is stored then.
     """
-    _check_subject(household, document_type, adult, child)
+    _check_concerned(household, document_type, adult, child)
     # Checked before anything touches the disk (DocumentFileField already did it in a form).
     checked = getattr(file, "checked", None) or check_upload(file)
     Household.objects.select_for_update().get(pk=household.pk)
@@ -87,8 +102,6 @@ def upload_document(
 
 def remove_orphan_files(older_than: datetime.datetime) -> int:
     """Delete stored files that no document references (a rolled-back upload)."""
-    from django.core.files.storage import default_storage
-
     known = set(SupportingDocument.objects.values_list("file", flat=True))
     removed = 0
 
@@ -135,21 +148,11 @@ def validate_document(
     document.checked_by = agent
     document.save()
     audit.record(agent, "documents.validate", document, valid_until=str(valid_until or ""))
-    what = _subject_text(document.document_type, document.adult, document.child)
     if valid_until:
-        body = _("Your document « %(what)s » has been accepted. It is valid until %(date)s.") % {
-            "what": what,
-            "date": valid_until.strftime("%d/%m/%Y"),
-        }
+        body = _("Your document « %(what)s » has been accepted. It is valid until %(date)s.")
     else:
-        body = _("Your document « %(what)s » has been accepted.") % {"what": what}
-    notify_household(
-        document.household,
-        _("Supporting document accepted"),
-        body,
-        link=_link(),
-        dedupe_key=f"document:{document.pk}:valid",
-    )
+        body = _("Your document « %(what)s » has been accepted.")
+    _tell_family(document, "valid", _("Supporting document accepted"), body)
     return document
 
 
@@ -169,17 +172,15 @@ def invalidate_document(*, document: SupportingDocument, agent, reason: str):
     document.checked_by = agent
     document.save()
     audit.record(agent, "documents.invalidate", document, reason=reason)
-    what = _subject_text(document.document_type, document.adult, document.child)
-    notify_household(
-        document.household,
+    _tell_family(
+        document,
+        "invalid",
         _("Supporting document refused"),
         _(
             "Your document « %(what)s » could not be accepted: %(reason)s\n"
             "Please provide a new one (« Fournir mes nouveaux justificatifs @ »)."
-        )
-        % {"what": what, "reason": reason},
-        link=_link(),
-        dedupe_key=f"document:{document.pk}:invalid",
+        ),
+        reason=reason,
     )
     return document
 
@@ -198,7 +199,7 @@ def request_document(
     message = (message or "").strip()
     if not message:
         raise ValidationError(_("Write a message to the family."), code="message")
-    _check_subject(household, document_type, adult, child)
+    _check_concerned(household, document_type, adult, child)
     Household.objects.select_for_update().get(pk=household.pk)
     DocumentClaim.objects.filter(
         household=household, document_type=document_type, adult=adult, child=child, closed_at=None
@@ -220,7 +221,7 @@ def request_document(
             "The service asks you for the document « %(what)s »: %(message)s\n"
             "Provide it in « Fournir mes nouveaux justificatifs @ »."
         )
-        % {"what": _subject_text(document_type, adult, child), "message": message},
+        % {"what": _concerned_text(document_type, adult, child), "message": message},
         link=_link(),
         dedupe_key=f"claim:{claim.pk}",
     )
@@ -257,17 +258,14 @@ def expire_documents(day: datetime.date) -> int:
             audit.record(None, "documents.expire", document, day=str(day))
             count += 1
             if _is_latest(document):
-                what = _subject_text(document.document_type, document.adult, document.child)
-                notify_household(
-                    document.household,
+                _tell_family(
+                    document,
+                    "expired",
                     _("Supporting document expired"),
                     _(
                         "Your document « %(what)s » is no longer valid since %(date)s. "
                         "Please provide a new one."
-                    )
-                    % {"what": what, "date": document.valid_until.strftime("%d/%m/%Y")},
-                    link=_link(),
-                    dedupe_key=f"document:{document.pk}:expired",
+                    ),
                 )
     return count
 
@@ -291,17 +289,14 @@ def warn_expiring(day: datetime.date) -> int:
             document.save(update_fields=["expiry_warned_at"])
             if not _is_latest(document):
                 continue  # the family already sent the next one
-            what = _subject_text(document.document_type, document.adult, document.child)
-            notify_household(
-                document.household,
+            _tell_family(
+                document,
+                "expiry-warning",
                 _("Supporting document expiring soon"),
                 _(
                     "Your document « %(what)s » is valid until %(date)s. Think of providing a "
                     "new one before then."
-                )
-                % {"what": what, "date": document.valid_until.strftime("%d/%m/%Y")},
-                link=_link(),
-                dedupe_key=f"document:{document.pk}:expiry-warning",
+                ),
             )
             count += 1
     return count

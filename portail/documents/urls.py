@@ -5,6 +5,6 @@ from portail.documents import views
 app_name = "documents"
 urlpatterns = [
     path("", views.provide, name="provide"),
-    path("fournir/<int:type_pk>/<str:subject>/", views.upload, name="upload"),
+    path("fournir/<int:type_pk>/<str:concerns>/", views.upload, name="upload"),
     path("fichier/<int:pk>/", views.file, name="file"),
 ]

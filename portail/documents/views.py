@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from portail.documents import selectors, services
 from portail.documents.forms import UploadForm
-from portail.documents.models import DocumentType, Subject, SupportingDocument
+from portail.documents.models import Concerns, DocumentType, SupportingDocument
 from portail.documents.uploads import SizeCapUploadHandler, human_size, max_bytes
 from portail.families.scoping import get_for_household, household_required
 
@@ -41,32 +41,32 @@ def provide(request):
     )
 
 
-def _requirement(request, type_pk: int, subject: str):
+def _requirement(request, type_pk: int, concerns: str):
     """The requirement named in the URL, within the signed-in parent's household (else 404)."""
     household = request.household
     document_type = get_object_or_404(DocumentType, pk=type_pk, active=True)
     try:
-        adult, child = selectors.subject_from_key(household, subject)
-    except selectors.UnknownSubject as exc:
+        adult, child = selectors.concerns_from_key(household, concerns)
+    except selectors.UnknownConcerned as exc:
         raise Http404 from exc
-    expected = Subject.ADULT if adult else Subject.CHILD if child else Subject.HOUSEHOLD
-    if expected != document_type.subject:
+    expected = Concerns.ADULT if adult else Concerns.CHILD if child else Concerns.HOUSEHOLD
+    if expected != document_type.concerns:
         raise Http404
     return selectors.requirement(household, document_type, adult=adult, child=child)
 
 
 @csrf_exempt
-def upload(request, type_pk, subject):
+def upload(request, type_pk, concerns):
     # The size cap must be in place before the body is read (CSRF reads it): see Django's
     # "Modifying upload handlers on the fly".
     request.upload_handlers.insert(0, SizeCapUploadHandler(request))
-    return _upload(request, type_pk, subject)
+    return _upload(request, type_pk, concerns)
 
 
 @csrf_protect
 @household_required
-def _upload(request, type_pk, subject):
-    requirement = _requirement(request, type_pk, subject)
+def _upload(request, type_pk, concerns):
+    requirement = _requirement(request, type_pk, concerns)
     if requirement is None:
         raise Http404
     back = safe_next(request, "")

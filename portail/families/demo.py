@@ -1,6 +1,5 @@
 import datetime
 
-from portail.accounts.demo import ensure_user
 from portail.families.models import Adult, AuthorizedPickup, Child, Contact, Household, School
 
 SCHOOLS = [
@@ -9,33 +8,34 @@ SCHOOLS = [
     ("École de Veigy", "25 route de Veigy, 74580 Viry"),
 ]
 
-# name, address, adults [(first, last, relationship, username/password or None)], children
+# name, address, adults [(first, last, relationship)], children (the demo parent's account:
+# accounts' demo.py)
 FAMILIES = [
     (
         "Martin",
         "8 rue des Tilleuls",
         [
-            ("Claire", "Martin", "mother", ("demo.parent", "DemoParent1")),
-            ("Thomas", "Martin", "father", None),
+            ("Claire", "Martin", "mother"),
+            ("Thomas", "Martin", "father"),
         ],
         [("Léa", "2018-03-14", 0, "CE2"), ("Hugo", "2021-09-02", 0, "MS")],
     ),
     (
         "Bernard",
         "14 chemin du Moulin",
-        [("Sophie", "Bernard", "mother", None)],
+        [("Sophie", "Bernard", "mother")],
         [("Jules", "2017-06-21", 1, "CM1"), ("Inès", "2019-11-05", 1, "CP")],
     ),
     (
         "Nguyen",
         "2 impasse des Vergers",
-        [("Minh", "Nguyen", "father", None), ("Julie", "Nguyen", "mother", None)],
+        [("Minh", "Nguyen", "father"), ("Julie", "Nguyen", "mother")],
         [("Lina", "2020-01-30", 2, "GS")],
     ),
     (
         "Petit",
         "31 route de Genève",
-        [("Karim", "Petit", "father", None)],
+        [("Karim", "Petit", "father")],
         [
             ("Sarah", "2016-04-12", 2, "CM2"),
             ("Adam", "2018-10-08", 2, "CE2"),
@@ -55,11 +55,8 @@ def load(stdout):
             name=f"Famille {name}",
             defaults={"address_line1": street, "postcode": "74580", "city": "Viry"},
         )
-        for first, last, relationship, account in adults:
-            user = None
+        for first, last, relationship in adults:
             email = f"{first}.{last}@demo.viry.test".lower().replace("é", "e")
-            if account:
-                user = ensure_user(account[0], account[1], email, first, last)
             Adult.objects.update_or_create(
                 household=household,
                 first_name=first,
@@ -68,12 +65,11 @@ def load(stdout):
                     "relationship": relationship,
                     "email": email,
                     "phone": "06 12 34 56 78",
-                    "user": user,
                 },
             )
         Contact.objects.get_or_create(
             household=household,
-            kind=Contact.Kind.PHONE,
+            channel=Contact.Channel.PHONE,
             value="04 50 12 34 56",
             defaults={"label": "Domicile"},
         )

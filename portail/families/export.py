@@ -49,6 +49,7 @@ def export_household(household) -> dict:
             for c in household.children.select_related("school")
         ],
         "contacts": [
-            {"kind": c.kind, "value": c.value, "label": c.label} for c in household.contacts.all()
+            {"kind": c.channel, "value": c.value, "label": c.label}
+            for c in household.contacts.all()
         ],
     }

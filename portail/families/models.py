@@ -58,19 +58,19 @@ class Household(models.Model):
 class Contact(models.Model):
     """A phone number or e-mail address of the household."""
 
-    class Kind(models.TextChoices):
+    class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
         EMAIL = "email", _("E-mail")
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("household")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    channel = models.CharField(_("kind"), max_length=10, choices=Channel.choices)
     value = models.CharField(_("value"), max_length=254)
     label = models.CharField(_("label"), max_length=60, blank=True)
 
     class Meta:
-        ordering = ["kind", "pk"]
+        ordering = ["channel", "pk"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 

@@ -1,12 +1,11 @@
-"""Synthetic households for `seed_town`: accounts, adults, children across schools and levels."""
+"""Synthetic households for `seed_town`: adults, children across schools and levels. The first
+adult of each household holds its account, which accounts' seed.py creates next
+(`town.account_holders`)."""
 
 import datetime
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from portail.accounts.models import User
 from portail.core.seeding import copy_rows, max_id, reset_sequences
 from portail.families.models import Adult, Child, Household, School
 
@@ -73,7 +72,7 @@ LEVELS = [
 ]
 # Children per household: 1 to 4.
 SIZES = [1] * 35 + [2] * 40 + [3] * 18 + [4] * 7
-PASSWORD = "SeedParent1"  # every synthetic parent: seedNNNNN / SeedParent1
+SEED_DOMAIN = "@seed.test"  # the account holders' e-mails: seedNNNNN@seed.test
 
 
 def seed(town, families: int):
@@ -83,26 +82,15 @@ def seed(town, families: int):
         School.objects.get_or_create(name=f"École {i + 1:03d}")
     schools = list(School.objects.order_by("pk").values_list("pk", flat=True))[:n_schools]
     now = timezone.now()
-    password = make_password(PASSWORD)  # hashed once: seeding must not spend minutes in PBKDF2
-
-    user0, household0, adult0, child0 = (
-        max_id(User),
-        max_id(Household),
-        max_id(Adult),
-        max_id(Child),
-    )
-    offset = User.objects.filter(username__startswith="seed").count()
-    users, emails, households, adults, children = [], [], [], [], []
-    child_id = child0
+    household0, adult_id, child_id = max_id(Household), max_id(Adult), max_id(Child)
+    offset = Adult.objects.filter(email__endswith=SEED_DOMAIN).count()  # earlier seeds' holders
+    households, adults, children = [], [], []
     for i in range(families):
         k = offset + i
-        uid, hid = user0 + i + 1, household0 + i + 1
+        hid = household0 + i + 1
         last = rng.choice(LAST)
         first = rng.choice(FIRST)
-        username = f"seed{k:05d}"
-        email = f"{username}@seed.test"
-        users.append((uid, username, email, first, last, password, False, False, True, now))
-        emails.append((uid, email, True, True))
+        email = f"seed{k:05d}{SEED_DOMAIN}"
         households.append(
             (
                 hid,
@@ -115,9 +103,12 @@ def seed(town, families: int):
                 now,
             )
         )
-        adults.append((hid, uid, first, last, "mother", email, "0600000000"))
+        adult_id += 1
+        adults.append((adult_id, hid, first, last, "mother", email, "0600000000"))
+        town.account_holders.append((adult_id, first, last, email))
         if rng.random() < 0.6:
-            adults.append((hid, None, rng.choice(FIRST), last, "father", "", "0600000001"))
+            adult_id += 1
+            adults.append((adult_id, hid, rng.choice(FIRST), last, "father", "", "0600000001"))
         school = rng.choice(schools)
         for _ in range(rng.choice(SIZES)):
             level, age = rng.choice(LEVELS)
@@ -140,26 +131,7 @@ def seed(town, families: int):
             )
             town.children.append((child_id, hid, school, birth))
         town.household_ids.append(hid)
-        town.user_ids.append(uid)
 
-    copy_rows(
-        User,
-        [
-            "id",
-            "username",
-            "email",
-            "first_name",
-            "last_name",
-            "password",
-            "is_staff",
-            "is_superuser",
-            "is_active",
-            "date_joined",
-        ],
-        users,
-    )
-    copy_rows(EmailAddress, ["user_id", "email", "verified", "primary"], emails)
-    town.step(f"{families} accounts")
     copy_rows(
         Household,
         [
@@ -176,7 +148,7 @@ def seed(town, families: int):
     )
     copy_rows(
         Adult,
-        ["household_id", "user_id", "first_name", "last_name", "relationship", "email", "phone"],
+        ["id", "household_id", "first_name", "last_name", "relationship", "email", "phone"],
         adults,
     )
     copy_rows(
@@ -196,6 +168,5 @@ def seed(town, families: int):
         ],
         children,
     )
-    reset_sequences(User, Household, Child)
+    reset_sequences(Household, Adult, Child)
     town.step(f"{families} households, {len(children)} children")
-    assert adult0 >= 0

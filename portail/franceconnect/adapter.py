@@ -3,7 +3,9 @@ existing account on an e-mail match, and logout ending FranceConnect's session t
 
 import logging
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.urls import reverse
 
 from portail.accounts.adapter import AccountAdapter
 from portail.core.models import TownSettings
@@ -34,13 +36,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return apps
 
     def get_connect_redirect_url(self, request, socialaccount):
-        from django.urls import reverse
-
         return reverse("accounts:options")
 
     def get_signup_form_initial_data(self, sociallogin):
-        from allauth.account.adapter import get_adapter as get_account_adapter
-
         user = sociallogin.user
         # An identifier suggested from the names (« angela.dubois »), free to change.
         first = (user.first_name or "").split()

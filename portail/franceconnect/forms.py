@@ -1,3 +1,4 @@
+from allauth.account.internal.flows.manage_email import assess_unique_email
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,16 +36,13 @@ class SignupForm(HouseholdDetailsForm, AllauthSocialSignupForm):
         # The address FranceConnect vouches for already has an account: say so (its owner is
         # the one signing in) and how to link, rather than allauth's silent « check your mail ».
         proven = {a.email.lower() for a in self.sociallogin.email_addresses if a.verified}
-        if value.lower() in proven:
-            from allauth.account.internal.flows.manage_email import assess_unique_email
-
-            if assess_unique_email(value) is not True:
-                raise ValidationError(
-                    _(
-                        "An account already uses this address. Sign in with its identifier and "
-                        "password, then link FranceConnect in « Mon profil » › « options »."
-                    )
+        if value.lower() in proven and assess_unique_email(value) is not True:
+            raise ValidationError(
+                _(
+                    "An account already uses this address. Sign in with its identifier and "
+                    "password, then link FranceConnect in « Mon profil » › « options »."
                 )
+            )
         return super().validate_unique_email(value)
 
     @property

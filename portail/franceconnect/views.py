@@ -8,11 +8,13 @@ userinfo with a signed JWT. Everything else (state, code exchange, sign-up, link
 import logging
 import secrets
 
+import jwt
 import requests
 from allauth.account.internal.flows import reauthentication
 from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.forms import DisconnectForm
 from allauth.socialaccount.internal import jwtkit
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
@@ -53,8 +55,6 @@ class FranceConnectOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     def _verify(self, app, token: str, require=("exp", "iat", "iss", "aud", "sub")) -> dict:
         """A JWT from the provider (ID token, v2 userinfo): signed by one of the keys it publishes
         (JWKS), with an algorithm FranceConnect uses, for us, from it, not expired."""
-        import jwt
-
         config = self.openid_config
         try:
             header = jwt.get_unverified_header(token)
@@ -189,9 +189,6 @@ def logout_callback(request):
 @require_POST
 def unlink(request):
     """« Délier FranceConnect »: allowed only if the account keeps a password (allauth's check)."""
-    from allauth.socialaccount.forms import DisconnectForm
-    from allauth.socialaccount.models import SocialAccount
-
     account = SocialAccount.objects.filter(user=request.user, provider=PROVIDER_ID).first()
     if account is None:
         return redirect("accounts:options")

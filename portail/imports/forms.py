@@ -1,6 +1,8 @@
 import json
 
+from allauth.account.adapter import get_adapter
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from portail.imports.models import ImportRun, SourceMapping
@@ -87,13 +89,9 @@ class InvitationAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_username(self):
-        from allauth.account.adapter import get_adapter
-
         return get_adapter().clean_username(self.cleaned_data["username"])
 
     def clean(self):
-        from django.contrib.auth import get_user_model, password_validation
-
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:

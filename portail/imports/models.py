@@ -99,7 +99,7 @@ class ImportRun(models.Model):
 class ExternalRef(models.Model):
     """Which object the previous software's id became: re-importing finds it, never doubles it."""
 
-    class Kind(models.TextChoices):
+    class Target(models.TextChoices):
         HOUSEHOLD = "household", _("household")
         ADULT = "adult", _("adult")
         CHILD = "child", _("child")
@@ -109,7 +109,7 @@ class ExternalRef(models.Model):
     mapping = models.ForeignKey(
         SourceMapping, on_delete=models.PROTECT, related_name="+", verbose_name=_("mapping")
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    target = models.CharField(max_length=10, choices=Target.choices, verbose_name=_("kind"))
     external_id = models.CharField(
         max_length=100, verbose_name=_("identifier in the previous software")
     )
@@ -121,15 +121,15 @@ class ExternalRef(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["mapping", "kind", "external_id"], name="externalref_unique_id"
+                fields=["mapping", "target", "external_id"], name="externalref_unique_id"
             )
         ]
-        indexes = [models.Index(fields=["kind", "object_id"])]
+        indexes = [models.Index(fields=["target", "object_id"])]
         verbose_name = _("reference in the previous software")
         verbose_name_plural = _("references in the previous software")
 
     def __str__(self):
-        return f"{self.mapping} {self.kind} {self.external_id}"
+        return f"{self.mapping} {self.target} {self.external_id}"
 
 
 def invitation_expiry() -> datetime.datetime:

@@ -23,7 +23,7 @@ def progress(run: ImportRun) -> int:
 
 
 def imported_adult_ids():
-    return ExternalRef.objects.filter(kind=ExternalRef.Kind.ADULT).values("object_id")
+    return ExternalRef.objects.filter(target=ExternalRef.Target.ADULT).values("object_id")
 
 
 def adults_without_email():

@@ -1,8 +1,8 @@
 from django_tasks import task
 
-from portail.imports import services
+from portail.imports import execution
 
 
 @task()
 def run_import(run_id: int, confirm: bool) -> str:
-    return services.execute(run_id, confirm).status
+    return execution.execute(run_id, confirm).status

@@ -50,7 +50,7 @@ def _available(sr):
 @agent_required
 def detail(request, pk, form=None):
     sr = get_object_or_404(ServiceRequest.objects.select_related("household"), pk=pk)
-    data = sr.draft_data if sr.status == Status.DRAFT else sr.data
+    data = sr.shown_data
     return render(
         request,
         "procedures/agent/detail.html",

@@ -86,6 +86,11 @@ class ServiceRequest(models.Model):
         return get_procedure(self.kind)
 
     @property
+    def shown_data(self) -> dict:
+        """What the request says: its draft until it is filed, then what was filed."""
+        return self.draft_data if self.status == Status.DRAFT else self.data
+
+    @property
     def is_modifiable(self) -> bool:
         return self.status in (Status.DRAFT, Status.PENDING)
 

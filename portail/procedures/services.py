@@ -261,7 +261,7 @@ def close(service_request, agent, comment: str = "", override_reason: str = "") 
     override_reason = (override_reason or "").strip()
     if not_valid and not override_reason:
         names = ", ".join(
-            f"{r.document_type.name} ({r.subject_label}\u00a0: {r.get_state_display()})"
+            f"{r.document_type.name} ({r.concerns_label}\u00a0: {r.get_state_display()})"
             for r in not_valid
         )
         raise ValidationError(
@@ -384,7 +384,7 @@ def _sentence(from_status, to_status) -> str:
 def _tell_family(sr: ServiceRequest, change: StatusChange) -> None:
     """A message in the family's inbox now, and the e-mail after commit; one per change."""
     with translation.override(settings.LANGUAGE_CODE):
-        title = sr.procedure.subject(sr.data, sr.household)
+        title = sr.procedure.request_title(sr.data, sr.household)
         status_label = Status(change.to_status).label
         subject = _("Request %(ref)s: %(status)s") % {"ref": sr.reference, "status": status_label}
         body = _sentence(change.from_status, change.to_status) % {

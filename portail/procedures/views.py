@@ -17,6 +17,7 @@ from portail.families.models import Child
 from portail.families.scoping import household_required
 from portail.procedures import selectors, services
 from portail.procedures.kinds import all_procedures, get_procedure
+from portail.procedures.kinds.absence import DateAndSlotsForm
 from portail.procedures.models import Status
 from portail.procedures.step_views import STEP_VIEWS
 
@@ -299,7 +300,7 @@ def my_requests(request):
 @household_required
 def detail(request, pk):
     sr = selectors.request_of(request.household, pk)
-    data = sr.draft_data if sr.status == Status.DRAFT else sr.data
+    data = sr.shown_data
     return render(
         request,
         "procedures/detail.html",
@@ -315,8 +316,6 @@ def detail(request, pk):
 @household_required
 def absence_slots(request):
     """The slots the child is booked for on the typed day (htmx fragment of the absence form)."""
-    from portail.procedures.kinds.absence import DateAndSlotsForm
-
     store = {"child": parse_id(request.GET.get("child"))}
     form = DateAndSlotsForm(
         initial={"date": request.GET.get("date", "")},

@@ -35,7 +35,7 @@ def test_profile_shows_addresses_household_contacts_and_documents(client, signed
 @pytest.mark.django_db
 def test_another_familys_child_adult_or_contact_gives_404(client, signed_in):
     _, other_household, other_child = make_parent()
-    contact = Contact.objects.create(household=other_household, kind="phone", value="0600000000")
+    contact = Contact.objects.create(household=other_household, channel="phone", value="0600000000")
     adult = other_household.adults.get()
     assert client.get(f"/compte/profil/enfants/{other_child.pk}/").status_code == 404
     assert (
@@ -95,12 +95,12 @@ def test_add_child_adult_contact_and_address(client, signed_in):
     )
     assert Adult.objects.filter(household=household, first_name="Thomas").exists()
     html = client.post(
-        "/compte/profil/contacts/ajouter/", {"kind": "email", "value": "pas-un-email"}
+        "/compte/profil/contacts/ajouter/", {"channel": "email", "value": "pas-un-email"}
     ).content.decode()
     assert "Saisissez une adresse de courriel valide." in html
     client.post(
         "/compte/profil/contacts/ajouter/",
-        {"kind": "email", "value": "Travail@Example.TEST", "label": "Travail"},
+        {"channel": "email", "value": "Travail@Example.TEST", "label": "Travail"},
     )
     assert Contact.objects.get(household=household).value == "travail@example.test"
     html = client.post(

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 
 from portail.accounts.models import User
+from portail.accounts.seed import PASSWORD
 from portail.agenda.models import Booking
 from portail.families.models import Child, Household
-from portail.families.seed import PASSWORD
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from portail.agenda.models import Activity
 from portail.billing import selectors, services
-from portail.billing.models import DocumentCounter, LedgerEntry, TaxCertificate
+from portail.billing.models import BillingCounter, LedgerEntry, TaxCertificate
 from portail.core.models import TownSettings
 from tests.billing.factories import make_activity
 from tests.factories import ChildFactory, make_parent
@@ -313,7 +313,7 @@ def test_nothing_paid_gives_a_message_and_no_number(client, hugo, activities):
     )
     assert "12,00" in page and "4,10" not in page  # the unpaid childcare, not the meal
     assert not TaxCertificate.objects.exists()
-    assert not DocumentCounter.objects.filter(kind=TaxCertificate.KIND, last__gt=0).exists()
+    assert not BillingCounter.objects.filter(series=TaxCertificate.SERIES, last__gt=0).exists()
 
 
 def test_same_certificate_again_and_a_correction_replaces_it(client, hugo, activities, cashier):

@@ -2,7 +2,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portail.documents import services
-from portail.documents.models import DocumentType, Subject
+from portail.documents.models import Concerns, DocumentType
 from tests.conftest import UPLOADS
 
 
@@ -11,7 +11,7 @@ class DocumentTypeFactory(factory.django.DjangoModelFactory):
         model = DocumentType
 
     name = factory.Sequence(lambda n: f"Justificatif {n}")
-    subject = Subject.HOUSEHOLD
+    concerns = Concerns.HOUSEHOLD
     validity_months = 3
     procedures = "inscription-scolaire"
 
@@ -21,11 +21,11 @@ def sample(ext="pdf", name=None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or path.name, path.read_bytes())
 
 
-def upload(household, document_type, user=None, ext="pdf", **subject):
+def upload(household, document_type, user=None, ext="pdf", **concerned):
     return services.upload_document(
         household=household,
         document_type=document_type,
         file=sample(ext),
         uploaded_by=user,
-        **subject,
+        **concerned,
     )

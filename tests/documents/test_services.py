@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from portail.core.models import AuditEvent
 from portail.documents import selectors, services
-from portail.documents.models import State, Subject, SupportingDocument
+from portail.documents.models import Concerns, State, SupportingDocument
 from portail.messaging.models import Message, OutboundEmail
 from tests.documents.factories import DocumentTypeFactory, upload
 from tests.factories import AgentFactory, ChildFactory
@@ -16,7 +16,7 @@ PARIS_NOON = "2026-09-10 12:00 +02:00"
 
 def states(household, slug=None):
     return {
-        (r.document_type.name, r.subject_label): r.state
+        (r.document_type.name, r.concerns_label): r.state
         for r in selectors.requirements_for(household, slug)
     }
 
@@ -27,7 +27,7 @@ def test_requirement_states_through_a_documents_life(parent):
     user, household, child = parent
     agent = AgentFactory()
     address = DocumentTypeFactory(name="Domicile", validity_months=3)
-    vaccines = DocumentTypeFactory(name="Vaccins", subject=Subject.CHILD, procedures="")
+    vaccines = DocumentTypeFactory(name="Vaccins", concerns=Concerns.CHILD, procedures="")
     other = ChildFactory(household=household, first_name="Hugo")
     assert states(household) == {
         ("Domicile", "Foyer"): State.MISSING,
@@ -128,10 +128,10 @@ def test_daily_job_expires_and_warns_idempotently(parent):
 
 @pytest.mark.django_db
 @time_machine.travel(PARIS_NOON, tick=False)
-def test_another_household_subject_is_refused(parent):
+def test_a_document_concerning_another_household_is_refused(parent):
     user, household, child = parent
     stranger = ChildFactory()
-    kind = DocumentTypeFactory(subject=Subject.CHILD)
+    kind = DocumentTypeFactory(concerns=Concerns.CHILD)
     with pytest.raises(ValueError):
         upload(household, kind, user, child=stranger)
     with pytest.raises(ValueError):
@@ -150,7 +150,7 @@ def test_a_procedure_form_asks_only_what_is_not_valid_and_stores_it(parent):
     user, household, child = parent
     agent = AgentFactory()
     address = DocumentTypeFactory(name="Domicile")
-    insurance = DocumentTypeFactory(name="Assurance", subject=Subject.CHILD)
+    insurance = DocumentTypeFactory(name="Assurance", concerns=Concerns.CHILD)
     DocumentTypeFactory(name="Hors démarche", procedures="")
     valid = upload(household, address, user)
     services.validate_document(document=valid, agent=agent, valid_until=None)

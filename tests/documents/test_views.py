@@ -2,7 +2,7 @@ import pytest
 import time_machine
 
 from portail.documents import services
-from portail.documents.models import Subject, SupportingDocument
+from portail.documents.models import Concerns, SupportingDocument
 from tests.conftest import UPLOADS
 from tests.documents.conftest import stored_files
 from tests.documents.factories import DocumentTypeFactory, sample, upload
@@ -57,9 +57,9 @@ def test_file_view_serves_an_attachment_to_its_family_only(client, parent):
     other_user, other_household, other_child = make_parent()
     client.force_login(other_user)
     assert client.get(f"/justificatifs/fichier/{document.pk}/").status_code == 404
-    # another family's child or type subject in the upload URL
+    # another family's child, or whom the type concerns, in the upload URL
     assert client.get(f"/justificatifs/fournir/{kind.pk}/child-{child.pk}/").status_code == 404
-    child_kind = DocumentTypeFactory(subject=Subject.CHILD)
+    child_kind = DocumentTypeFactory(concerns=Concerns.CHILD)
     assert (
         client.get(f"/justificatifs/fournir/{child_kind.pk}/child-{child.pk}/").status_code == 404
     )
@@ -114,7 +114,7 @@ def test_agent_review_validate_with_prefilled_date_and_invalidate(client, parent
 def test_agent_asks_a_family_for_a_document(client, parent):
     user, household, child = parent
     agent = AgentFactory()
-    kind = DocumentTypeFactory(name="Assurance", subject=Subject.CHILD)
+    kind = DocumentTypeFactory(name="Assurance", concerns=Concerns.CHILD)
     client.force_login(agent)
     search = client.get("/gestion/justificatifs/", {"q": household.name}).content.decode()
     assert f"/gestion/justificatifs/foyer/{household.pk}/" in search
@@ -141,7 +141,7 @@ def test_parent_pages_need_a_household_and_agent_pages_an_agent(client, parent):
 @pytest.mark.django_db
 def test_upload_document_service_reusable_in_a_procedure(parent):
     user, household, child = parent
-    kind = DocumentTypeFactory(subject=Subject.CHILD)
+    kind = DocumentTypeFactory(concerns=Concerns.CHILD)
     document = services.upload_document(
         household=household, document_type=kind, file=sample("odt"), uploaded_by=user, child=child
     )
@@ -170,7 +170,7 @@ def test_admin_pages_of_the_area(client, parent):
         "/administration/documents/documenttype/add/",
         {
             "name": "Livret de famille",
-            "subject": "household",
+            "concerns": "household",
             "procedures": "inscription scolaire",
             "position": 0,
         },

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portail.imports import services
+from portail.imports import execution, services
 from portail.imports.models import ImportRun
 from tests.factories import SchoolFactory, UserFactory
 
@@ -43,12 +43,12 @@ def check(mapping, kind, name, content: bytes, actor) -> ImportRun:
     """Upload and dry-run a file, as the page does (the task runs at once in tests)."""
     upload = SimpleUploadedFile(name, content)
     run = services.start_run(mapping, kind, upload, actor)
-    return services.execute(run.pk, confirm=False)
+    return execution.execute(run.pk, confirm=False)
 
 
 def confirm(run, actor) -> ImportRun:
     services.confirm_run(run, actor)
-    return services.execute(run.pk, confirm=True)
+    return execution.execute(run.pk, confirm=True)
 
 
 def import_file(mapping, kind, name, actor, content=None) -> ImportRun:

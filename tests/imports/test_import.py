@@ -8,7 +8,7 @@ from django.core.management import call_command
 from portail.billing.models import LedgerEntry
 from portail.core.models import AuditEvent
 from portail.families.models import Adult, Child, Household
-from portail.imports import services
+from portail.imports import execution, services
 from portail.imports.models import ImportRun, Invitation
 from tests.imports.conftest import SAMPLES, check, confirm, import_file
 
@@ -326,12 +326,12 @@ def test_one_invitation_per_address_and_one_confirmation(admin_user, arpege):
     services.confirm_run(run, admin_user)
     with pytest.raises(ValueError):  # a second click does not run it twice
         services.confirm_run(run, admin_user)
-    services.execute(run.pk, confirm=True)
+    execution.execute(run.pk, confirm=True)
     assert Invitation.objects.count() == 1
 
 
 def test_a_task_delivered_twice_changes_nothing(admin_user, technocarte):
     run = import_file(technocarte, "households", "technocarte-foyers.xlsx", admin_user)
-    assert services.execute(run.pk, confirm=True).status == ImportRun.Status.DONE
-    assert services.execute(run.pk, confirm=False).status == ImportRun.Status.DONE
+    assert execution.execute(run.pk, confirm=True).status == ImportRun.Status.DONE
+    assert execution.execute(run.pk, confirm=False).status == ImportRun.Status.DONE
     assert Household.objects.count() == 3 and LedgerEntry.objects.count() == 2

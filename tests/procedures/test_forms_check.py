@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from portail.agenda.models import ClosedDay
-from portail.documents.models import Subject
+from portail.documents.models import Concerns
 from portail.families.models import Contact
 from portail.procedures import services
 from portail.procedures.kinds import get_procedure
@@ -179,8 +179,8 @@ def test_absence_offers_the_booked_slots_of_the_day_only(client, parent, activit
 def test_enrolment_asks_for_the_documents_of_the_child_concerned(client, parent):
     user, household, lea = parent
     hugo = ChildFactory(household=household, first_name="Hugo")
-    DocumentTypeFactory(name="Carnet de vaccination", subject=Subject.CHILD)
-    DocumentTypeFactory(name="Justificatif de domicile", subject=Subject.HOUSEHOLD)
+    DocumentTypeFactory(name="Carnet de vaccination", concerns=Concerns.CHILD)
+    DocumentTypeFactory(name="Justificatif de domicile", concerns=Concerns.HOUSEHOLD)
     procedure = get_procedure("inscription-scolaire")
     client.force_login(user)
     base = {"school": lea.school.pk, "level": "CE2"}
@@ -229,7 +229,7 @@ def test_cancel_the_request_asks_first_without_javascript(client, parent, activi
 
 def test_deleting_a_contact_asks_first(client, parent):
     user, household, child = parent
-    contact = Contact.objects.create(household=household, kind="phone", value="0611223344")
+    contact = Contact.objects.create(household=household, channel="phone", value="0611223344")
     client.force_login(user)
     url = reverse("accounts:delete_contact", args=[contact.pk])
     assert "Supprimer le contact 0611223344" in client.post(url).content.decode()

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from portail.core.dates import long_date as format_long_date
 from portail.core.money import format_eur
@@ -17,8 +18,6 @@ def eur(value):
 @register.simple_tag(takes_context=True)
 def current(context, url):
     """` aria-current="page"` on the menu link of the section being shown."""
-    from django.utils.safestring import mark_safe
-
     request = context.get("request")
     if not request or not url:
         return ""

@@ -178,7 +178,7 @@ class AbsenceProcedure(Procedure):
             raise ValidationError(_("The request is incomplete."))
         declare_absence(child, day, activities, reason, actor)
 
-    def subject(self, data, household=None):
+    def request_title(self, data, household=None):
         child, _reason, day, _acts = self.parse(data, household)
         if child and day:
             return f"{self.title} – {child.first_name}, {day:%d/%m/%Y}"

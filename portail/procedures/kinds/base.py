@@ -50,7 +50,8 @@ class Procedure:
         of the household; an unsaved Child for a child not registered yet."""
         return None
 
-    def subject(self, data: dict, household=None) -> str:
+    def request_title(self, data: dict, household=None) -> str:
+        """The title of a filed request of this kind (its messages, its history)."""
         return str(self.title)
 
 

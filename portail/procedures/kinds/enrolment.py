@@ -127,7 +127,7 @@ class EnrolmentProcedure(Procedure):
             # Keep the new child's id, so a second look at the request shows who was created.
             service_request.data = {**data, "child": str(enrolled.pk)}
 
-    def subject(self, data, household=None):
+    def request_title(self, data, household=None):
         child, _school, _birth = self._parse(data, household)
         first = child.first_name if child else data.get("first_name", "")
         return f"{self.title} – {first}"

@@ -42,5 +42,5 @@ class InformationProcedure(Procedure):
             (_("Your message"), data.get("message", "")),
         ]
 
-    def subject(self, data, household=None):
+    def request_title(self, data, household=None):
         return f"{self.title} – {data.get('subject', '')}"

@@ -191,6 +191,6 @@ class PickupsProcedure(Procedure):
             raise ValidationError(_("The request is incomplete."))
         set_authorized_pickups(child, service_request.data.get("persons") or [])
 
-    def subject(self, data, household=None):
+    def request_title(self, data, household=None):
         child = _child(household, data.get("child"))
         return f"{self.title} – {child.first_name}" if child else str(self.title)

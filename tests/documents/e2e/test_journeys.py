@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portail.documents import services
-from portail.documents.models import Subject, SupportingDocument
+from portail.documents.models import Concerns, SupportingDocument
 from tests.conftest import UPLOADS, assert_accessible, login
 from tests.documents.factories import DocumentTypeFactory, upload
 from tests.factories import AgentFactory
@@ -73,7 +73,7 @@ def test_agent_validates_and_refuses_and_the_family_is_told(page, parent, mailbo
     user, household, child = parent
     agent = AgentFactory()
     address = DocumentTypeFactory(name="Justificatif de domicile", validity_months=3)
-    vaccines = DocumentTypeFactory(name="Carnet de vaccination", subject=Subject.CHILD)
+    vaccines = DocumentTypeFactory(name="Carnet de vaccination", concerns=Concerns.CHILD)
     image = upload(household, address, user, ext="jpg")
     pdf = upload(household, vaccines, user, ext="pdf", child=child)
     login(page, agent.username)
@@ -132,7 +132,7 @@ def test_agent_validates_and_refuses_and_the_family_is_told(page, parent, mailbo
 def test_agent_asks_a_family_for_a_document(page, parent, mailbox):
     user, household, child = parent
     agent = AgentFactory()
-    DocumentTypeFactory(name="Attestation d'assurance scolaire", subject=Subject.CHILD)
+    DocumentTypeFactory(name="Attestation d'assurance scolaire", concerns=Concerns.CHILD)
     login(page, agent.username)
     page.goto("/gestion/justificatifs/")
     page.get_by_label("Nom de la famille, d'un adulte ou prénom d'un enfant").fill(household.name)

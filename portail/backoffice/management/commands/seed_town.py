@@ -1,4 +1,3 @@
-import importlib
 import random
 import time
 
@@ -7,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portail.core import clock
-from portail.core.seeding import SeedTown
+from portail.core.seeding import SeedTown, app_steps
 
 
 class Command(BaseCommand):
@@ -28,6 +27,7 @@ class Command(BaseCommand):
             now=clock.now(),
         )
         total = sum(1 for c in apps.get_app_configs() if c.name.startswith("portail."))
+        steps = app_steps("seed")
 
         def progress(text):
             elapsed = time.monotonic() - started
@@ -36,15 +36,8 @@ class Command(BaseCommand):
 
         town.progress = progress
         with transaction.atomic():
-            for index, config in enumerate(apps.get_app_configs()):
-                if not config.name.startswith("portail."):
-                    continue
-                try:
-                    module = importlib.import_module(f"{config.name}.seed")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.seed":
-                        raise
-                    continue
+            for config, module in steps:
+                index = list(apps.get_app_configs()).index(config)
                 progress(f"{config.label} ({index + 1}/{total})…")
                 module.seed(town, options["families"])
         progress(self.style.SUCCESS(f"done: {options['families']} families"))

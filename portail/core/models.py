@@ -145,11 +145,17 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=100)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
+    # The family the action concerns (`core.audit.household_of`), for the family record and the
+    # journal's filter; a plain id: core stands below families.
+    household_id = models.PositiveIntegerField(_("family"), null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["household_id", "-at"], name="audit_household_at"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from portail.accounts.models import User
 from portail.core.seeding import copy_rows, max_id, reset_sequences
 from portail.families.models import Adult, Child, Household, School
+from portail.families.services import refresh_search_keys
 
 FIRST = [
     "Camille",
@@ -197,5 +198,6 @@ def seed(town, families: int):
         children,
     )
     reset_sequences(User, Household, Child)
+    refresh_search_keys(town.household_ids[-families:] if families else [])  # COPY sends no signal
     town.step(f"{families} households, {len(children)} children")
     assert adult0 >= 0

@@ -52,6 +52,14 @@ def _household(pk):
     return household
 
 
+def _member(model, household, pk):
+    """The household's adult or child; another family's id is a 404."""
+    member = model.objects.filter(pk=pk, household=household).first()
+    if member is None:
+        raise Http404
+    return member
+
+
 # --- search ---
 
 
@@ -170,36 +178,44 @@ def edit_address(request, pk):
     )
 
 
-@agent_required
-def edit_adult(request, pk, adult_pk):
+def _edit_member(request, pk, model, member_pk, form_class, title, service, done_message):
+    """Correct one adult or child of the family (`title` names them with %(name)s)."""
     household = _household(pk)
-    adult = Adult.objects.filter(pk=adult_pk, household=household).first()
-    if adult is None:
-        raise Http404
-    form = AdultForm(request.POST or None, instance=adult)
+    member = _member(model, household, member_pk)
     return _edit(
         request,
         household,
-        form,
-        {"title": _("Correct the details of %(name)s") % {"name": adult}},
-        lambda data: family_services.agent_update_adult(adult, data, actor=request.user),
+        form_class(request.POST or None, instance=member),
+        {"title": title % {"name": member}},
+        lambda data: service(member, data, actor=request.user),
+        done_message,
+    )
+
+
+@agent_required
+def edit_adult(request, pk, adult_pk):
+    return _edit_member(
+        request,
+        pk,
+        Adult,
+        adult_pk,
+        AdultForm,
+        _("Correct the details of %(name)s"),
+        family_services.agent_update_adult,
         _("The details are corrected; the family is told."),
     )
 
 
 @agent_required
 def edit_child(request, pk, child_pk):
-    household = _household(pk)
-    child = Child.objects.filter(pk=child_pk, household=household).first()
-    if child is None:
-        raise Http404
-    form = ChildCareForm(request.POST or None, instance=child)
-    return _edit(
+    return _edit_member(
         request,
-        household,
-        form,
-        {"title": _("Correct the class level and health details of %(name)s") % {"name": child}},
-        lambda data: family_services.agent_update_child(child, data, actor=request.user),
+        pk,
+        Child,
+        child_pk,
+        ChildCareForm,
+        _("Correct the class level and health details of %(name)s"),
+        family_services.agent_update_child,
         _("The child's details are corrected; the family is told."),
     )
 

@@ -68,9 +68,7 @@ def jobs_needing_attention(moment=None) -> list[JobStatus]:
     return [status for status in job_statuses(moment) if status.problem]
 
 
-def audit_events(
-    household_ids=None, actor_id=None, action=None, date_from=None, date_to=None, action_prefix=None
-):
+def audit_events(household_ids=None, actor_id=None, action=None, date_from=None, date_to=None):
     """Audit events, newest first, filtered (« Journal des actions », the family record). A
     date range counts whole days in Paris time."""
     events = AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
@@ -80,8 +78,6 @@ def audit_events(
         events = events.filter(actor_id=actor_id)
     if action:
         events = events.filter(action=action)
-    if action_prefix:
-        events = events.filter(action__startswith=action_prefix)
     if date_from:
         events = events.filter(at__gt=clock.end_of_day(date_from - datetime.timedelta(days=1)))
     if date_to:

@@ -363,15 +363,18 @@ def delete_households_without_account(household_ids) -> list[Household]:
 # --- the agents' family record (/gestion/familles/<id>/) ---
 
 
-def _changed(instance, data: dict, fields) -> dict:
-    """{field: [before, after]} of the given fields whose value differs."""
+def _apply_changes(instance, data: dict, fields) -> dict:
+    """Set, validate and save the given `fields` of `data` whose value differs on the locked
+    `instance`; returns {field: [before, after]} (empty: nothing written)."""
     changes = {}
     for field in fields:
-        if field not in data:
-            continue
-        before, after = getattr(instance, field), data[field]
-        if before != after:
-            changes[field] = [before, after]
+        if field in data and getattr(instance, field) != data[field]:
+            changes[field] = [getattr(instance, field), data[field]]
+    if changes:
+        for field in changes:
+            setattr(instance, field, data[field])
+        instance.full_clean()
+        instance.save(update_fields=list(changes))
     return changes
 
 
@@ -383,13 +386,9 @@ def _tell_parents(household: Household, subject: str, body: str) -> None:
 def agent_update_address(household: Household, data: dict, *, actor) -> Household:
     """An agent corrects the household's postal address; the parents are told."""
     household = _locked(household)
-    changes = _changed(household, data, PROFILE_HOUSEHOLD_FIELDS)
+    changes = _apply_changes(household, data, PROFILE_HOUSEHOLD_FIELDS)
     if not changes:
         return household
-    for field in changes:
-        setattr(household, field, data[field])
-    household.full_clean()
-    household.save(update_fields=list(changes))
     record(actor, "household.address_corrected", household, changes=changes)
     _tell_parents(
         household,
@@ -412,13 +411,9 @@ def agent_update_adult(adult: Adult, data: dict, *, actor) -> Adult:
     household = _locked(adult.household)
     adult = Adult.objects.select_for_update().get(pk=adult.pk, household=household)
     fields = [f for f in AGENT_ADULT_FIELDS if not (f == "email" and adult.user_id)]
-    changes = _changed(adult, data, fields)
+    changes = _apply_changes(adult, data, fields)
     if not changes:
         return adult
-    for field in changes:
-        setattr(adult, field, data[field])
-    adult.full_clean()
-    adult.save(update_fields=list(changes))
     if adult.user_id and ({"first_name", "last_name"} & set(changes)):
         user = adult.user
         user.first_name, user.last_name = adult.first_name, adult.last_name
@@ -474,13 +469,9 @@ def agent_update_child(child: Child, data: dict, *, actor) -> Child:
     """An agent corrects a child's class level, PAI or allergies (the school change is an
     agenda action: it moves the bookings); the parents are told."""
     locked = Child.objects.select_for_update().get(pk=child.pk)
-    changes = _changed(locked, data, AGENT_CHILD_FIELDS)
+    changes = _apply_changes(locked, data, AGENT_CHILD_FIELDS)
     if not changes:
         return locked
-    for field in changes:
-        setattr(locked, field, data[field])
-    locked.full_clean()
-    locked.save(update_fields=list(changes))
     record(actor, "child.corrected", locked, name=str(locked), changes=changes)
     _tell_parents(
         locked.household,

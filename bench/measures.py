@@ -172,7 +172,7 @@ def family_record(user, families, repeat: int = 20):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.run import median_ms
+    from bench.run import paired_ms
     from portail.accounts.models import AGENTS_GROUP, User
     from portail.families.models import Household
 
@@ -211,10 +211,16 @@ def family_record(user, families, repeat: int = 20):
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         count = len(queries)
+        # Sampled alternately with the framework floor: the shared machine's noise cancels.
+        ms, floor = paired_ms(
+            lambda url=url: client.get(url), lambda: client.get("/bench/floor/"), repeat
+        )
         results["pages"][key] = {
             "url": url,
             "status": status,
-            "median_ms": round(median_ms(lambda url=url: client.get(url), repeat), 2),
+            "median_ms": round(ms, 2),
+            "floor_ms": round(floor, 2),
+            "floor_ratio": round(ms / floor, 2),
             "queries": count,
         }
     return results

@@ -15,6 +15,7 @@ ACTIONS = {
     # families (profile, partner API, family record)
     "household.updated": _("Address of the household changed"),
     "household.contact_added": _("Contact added to the household"),
+    "household.contact_corrected": _("Other phone or e-mail of the household corrected"),
     "household.address_corrected": _("Address of the household corrected by the service"),
     "household.quotient_set": _("Family quotient set to %(after)s (proof: %(proof_name)s)"),
     "adult.corrected": _("Details of %(name)s corrected by the service"),

@@ -21,6 +21,7 @@ from portail.backoffice import audit_log
 from portail.backoffice.forms import (
     AdultForm,
     ChildCareForm,
+    ContactForm,
     HouseholdAddressForm,
     JournalForm,
     QuotientForm,
@@ -35,7 +36,7 @@ from portail.core.selectors import audit_events
 from portail.documents import selectors as document_selectors
 from portail.families import selectors as family_selectors
 from portail.families import services as family_services
-from portail.families.models import Adult, Child, Household
+from portail.families.models import Adult, Child, Contact, Household
 from portail.messaging.selectors import sent_to
 from portail.procedures import selectors as procedure_selectors
 from portail.procedures.models import ServiceRequest
@@ -217,6 +218,23 @@ def edit_child(request, pk, child_pk):
         _("Correct the class level and health details of %(name)s"),
         family_services.agent_update_child,
         _("The child's details are corrected; the family is told."),
+    )
+
+
+@agent_required
+def edit_contact(request, pk, contact_pk=None):
+    """Add (no `contact_pk`) or correct one of the household's other phones or e-mails."""
+    household = _household(pk)
+    contact = _member(Contact, household, contact_pk) if contact_pk else None
+    return _edit(
+        request,
+        household,
+        ContactForm(request.POST or None, instance=contact),
+        {"title": _("Correct a contact") if contact else _("Add a phone or an e-mail")},
+        lambda data: family_services.agent_save_contact(
+            household, data, actor=request.user, contact=contact
+        ),
+        _("The details are corrected; the family is told."),
     )
 
 

@@ -5,12 +5,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portail.accounts.forms import AdultForm, HouseholdAddressForm
+from portail.accounts.forms import AdultForm, ContactForm, HouseholdAddressForm
 from portail.backoffice.audit_log import ACTIONS, action_label
 from portail.core.forms import BoundedDateField
 from portail.families.models import Child
 
-__all__ = ["AdultForm", "HouseholdAddressForm", "ChildCareForm", "QuotientForm", "JournalForm"]
+__all__ = [
+    "AdultForm",
+    "ContactForm",
+    "HouseholdAddressForm",
+    "ChildCareForm",
+    "QuotientForm",
+    "JournalForm",
+]
 
 
 class SearchForm(forms.Form):

@@ -12,6 +12,12 @@ urlpatterns = [
     path("familles/<int:pk>/quotient/", family_views.edit_quotient, name="family_quotient"),
     path("familles/<int:pk>/adulte/<int:adult_pk>/", family_views.edit_adult, name="family_adult"),
     path("familles/<int:pk>/enfant/<int:child_pk>/", family_views.edit_child, name="family_child"),
+    path("familles/<int:pk>/contact/", family_views.edit_contact, name="family_contact_add"),
+    path(
+        "familles/<int:pk>/contact/<int:contact_pk>/",
+        family_views.edit_contact,
+        name="family_contact",
+    ),
     path("journal/", family_views.journal, name="journal"),
     path("journal/export.csv", family_views.journal_csv, name="journal_csv"),
 ]

@@ -461,6 +461,34 @@ def agent_set_family_quotient(
     return household
 
 
+@transaction.atomic
+def agent_save_contact(
+    household: Household, data: dict, *, actor, contact: Contact | None = None
+) -> Contact:
+    """An agent adds or corrects one of the household's other phones or e-mails (validated
+    by the caller's form, « Mon profil »'s rules); audited, the parents told."""
+    household = _locked(household)
+    if contact is None:
+        contact = save_contact(household, data)
+        changes = {f: [None, data[f]] for f in CONTACT_FIELDS if data.get(f)}
+    else:
+        contact = Contact.objects.select_for_update().get(pk=contact.pk, household=household)
+        changes = _apply_changes(contact, data, CONTACT_FIELDS)
+        if not changes:
+            return contact
+    record(actor, "household.contact_corrected", household, changes=changes)
+    _tell_parents(
+        household,
+        _("Your contact details were updated"),
+        _(
+            "The school service corrected the details of %(name)s. Check them in « My "
+            "profile »; if they are wrong, tell the service."
+        )
+        % {"name": household.name},
+    )
+    return contact
+
+
 AGENT_CHILD_FIELDS = ("level", "has_pai", "allergies", "no_pork", "gluten_free")
 
 

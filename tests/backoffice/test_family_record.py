@@ -187,3 +187,12 @@ def test_the_journal_refuses_a_reversed_range_in_french(agent, db):
     response = agent.get("/gestion/journal/", {"date_from": "2026-05-02", "date_to": "2026-05-01"})
     assert response.status_code == 400
     assert "La date de fin est antérieure à la date de début." in response.content.decode()
+
+
+def test_a_bad_e_mail_in_another_contact_is_refused_beside_the_field(agent, family):
+    url = f"/gestion/familles/{family.pk}/contact/"
+    response = agent.post(url, {"kind": "email", "value": "pas-une-adresse"})
+    assert response.status_code == 400 and 'value="pas-une-adresse"' in response.content.decode()
+    response = agent.post(url, {"kind": "email", "value": "Bureau@Exemple.fr"})
+    assert response.status_code == 302
+    assert "bureau@exemple.fr" in _text(agent.get(response["Location"]))

@@ -33,6 +33,7 @@ MATRIX = {
     "/gestion/familles/{family}/quotient/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
     "/gestion/familles/{family}/adulte/{adult}/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
     "/gestion/familles/{family}/enfant/{child}/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/familles/{family}/contact/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
     # Journal of actions (item 8): agents and the administrator.
     "/gestion/journal/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
     "/gestion/journal/export.csv": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),

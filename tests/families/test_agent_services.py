@@ -84,3 +84,21 @@ def test_a_childs_level_and_pai_are_corrected_audited_and_told(family):
     assert event.household_id == household.pk
     assert set(event.data["changes"]) == {"level", "has_pai", "allergies"}
     assert len(_told(user)) == 1
+
+
+def test_another_phone_is_added_then_corrected_audited_told_and_searchable(family):
+    user, household, _child, agent = family
+    contact = services.agent_save_contact(
+        household, {"kind": "phone", "value": "04 50 00 00 00", "label": "travail"}, actor=agent
+    )
+    services.agent_save_contact(
+        household, {"kind": "phone", "value": "04 50 11 11 11"}, actor=agent, contact=contact
+    )
+    events = list(AuditEvent.objects.filter(action="household.contact_corrected").order_by("pk"))
+    assert [e.household_id for e in events] == [household.pk, household.pk]
+    assert events[1].data["changes"] == {"value": ["04 50 00 00 00", "04 50 11 11 11"]}
+    assert len(_told(user)) == 2
+    from portail.families.selectors import search_households
+
+    assert search_households("04.50.11.11.11").get() == household
+    assert not search_households("0450000000").exists()

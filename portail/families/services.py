@@ -382,6 +382,18 @@ def _tell_parents(household: Household, subject: str, body: str) -> None:
     notify_household(household, subject, body, link=reverse("accounts:profile"))
 
 
+def _tell_details_corrected(household: Household, name) -> None:
+    _tell_parents(
+        household,
+        _("Your contact details were updated"),
+        _(
+            "The school service corrected the details of %(name)s. Check them in « My "
+            "profile »; if they are wrong, tell the service."
+        )
+        % {"name": name},
+    )
+
+
 @transaction.atomic
 def agent_update_address(household: Household, data: dict, *, actor) -> Household:
     """An agent corrects the household's postal address; the parents are told."""
@@ -419,15 +431,7 @@ def agent_update_adult(adult: Adult, data: dict, *, actor) -> Adult:
         user.first_name, user.last_name = adult.first_name, adult.last_name
         user.save(update_fields=["first_name", "last_name"])
     record(actor, "adult.corrected", adult, name=str(adult), changes=changes)
-    _tell_parents(
-        household,
-        _("Your contact details were updated"),
-        _(
-            "The school service corrected the details of %(name)s. Check them in « My "
-            "profile »; if they are wrong, tell the service."
-        )
-        % {"name": adult},
-    )
+    _tell_details_corrected(household, adult)
     return adult
 
 
@@ -477,15 +481,7 @@ def agent_save_contact(
         if not changes:
             return contact
     record(actor, "household.contact_corrected", household, changes=changes)
-    _tell_parents(
-        household,
-        _("Your contact details were updated"),
-        _(
-            "The school service corrected the details of %(name)s. Check them in « My "
-            "profile »; if they are wrong, tell the service."
-        )
-        % {"name": household.name},
-    )
+    _tell_details_corrected(household, household.name)
     return contact
 
 

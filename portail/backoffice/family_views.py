@@ -5,6 +5,8 @@ The record reads every area through its selectors, so it lives here, in the top 
 the service corrects is written by `families.services` (audited, the parents told). The agent
 reads and corrects; the cashier reads (the search and the record lead to the cash desk)."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -44,6 +46,7 @@ from portail.procedures.models import ServiceRequest
 RESULTS = 50
 JOURNAL_PAGE = 50
 EXPORT_LIMIT = 10000
+RECEIPT = re.compile(r"R-(\d{4})-(\d{1,9})", re.ASCII)  # CashReceipt.reference
 
 
 def _household(pk):
@@ -71,12 +74,12 @@ def _exact_target(request, query: str) -> str | None:
         found = ServiceRequest.objects.filter(reference=text).first()
         if found:
             return reverse("procedures_agent:detail", args=[found.pk])
-    if text.startswith("R-"):
-        parts = text.split("-")
-        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit() and len(parts[1]) == 4:
-            receipt = CashReceipt.objects.filter(year=int(parts[1]), number=int(parts[2])).first()
-            if receipt:
-                return reverse("billing_agent:account", args=[receipt.household_id])
+    receipt_number = RECEIPT.fullmatch(text)
+    if receipt_number:
+        year, number = map(int, receipt_number.groups())
+        receipt = CashReceipt.objects.filter(year=year, number=number).first()
+        if receipt:
+            return reverse("billing_agent:account", args=[receipt.household_id])
     return None
 
 
@@ -131,7 +134,6 @@ def family(request, pk):
             "children": children,
             "contacts": household.contacts.all(),
             "requirements": document_selectors.requirements_for(household),
-            "documents": document_selectors.history_of(household)[:20],
             "requests": procedure_selectors.requests_of(household)[:20],
             "balance": balance,
             "history": history,

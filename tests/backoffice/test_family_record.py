@@ -196,3 +196,9 @@ def test_a_bad_e_mail_in_another_contact_is_refused_beside_the_field(agent, fami
     response = agent.post(url, {"kind": "email", "value": "Bureau@Exemple.fr"})
     assert response.status_code == 302
     assert "bureau@exemple.fr" in _text(agent.get(response["Location"]))
+
+
+@pytest.mark.parametrize("query", ["R-2026-99999999999999999999", "R-²⁰²⁶-1", "D-2026-000999"])
+def test_an_unknown_or_odd_reference_is_only_not_found(agent, family, query):
+    response = agent.get("/gestion/recherche/", {"q": query})
+    assert response.status_code == 200 and "Aucune famille trouvée" in _text(response)

@@ -227,3 +227,72 @@ def attendance_sheet(user, families, children: int = 500, repeat: int = 15):
     except _Rollback:
         pass
     return result
+
+
+@measure("family_record")
+def family_record(user, families, repeat: int = 20):
+    """The agents' family record of the heaviest family and the global search, as an agent:
+    median ms and SQL queries per page (issue 13, item 1)."""
+    import logging
+    import os
+    import platform
+
+    from django.contrib.auth.models import Group
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.run import paired_ms
+    from portail.accounts.models import AGENTS_GROUP, User
+    from portail.families.models import Household
+
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    request_started.disconnect(reset_queries)
+    agent, _new = User.objects.get_or_create(username="bench.agent")
+    agent.groups.add(Group.objects.get_or_create(name=AGENTS_GROUP)[0])
+    client = Client()
+    client.force_login(agent)
+    heaviest = (
+        Household.objects.annotate(n=Count("children__bookings"))
+        .order_by("-n", "pk")
+        .values_list("pk", "n")
+        .first()
+    )
+    pages = {
+        "record": f"/gestion/familles/{heaviest[0]}/",
+        "search_first_name": "/gestion/recherche/?q=lea",
+        "search_surname": "/gestion/recherche/?q=Lefebvre",
+        "search_phone": "/gestion/recherche/?q=06.00.00.00.01",
+        "search_email": "/gestion/recherche/?q=seed00042@seed.test",
+        "search_nothing": "/gestion/recherche/?q=zzzz",
+    }
+    results = {
+        "families": Household.objects.count(),
+        "database": connection.vendor,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "record_bookings": heaviest[1],
+        "pages": {},
+    }
+    for key, url in pages.items():
+        status = client.get(url).status_code
+        assert status in (200, 302), (url, status)
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        count = len(queries)
+        # Sampled alternately with the framework floor: the shared machine's noise cancels.
+        ms, floor = paired_ms(
+            lambda url=url: client.get(url), lambda: client.get("/bench/floor/"), repeat
+        )
+        results["pages"][key] = {
+            "url": url,
+            "status": status,
+            "median_ms": round(ms, 2),
+            "floor_ms": round(floor, 2),
+            "floor_ratio": round(ms / floor, 2),
+            "queries": count,
+        }
+    return results

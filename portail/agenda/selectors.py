@@ -484,3 +484,52 @@ def bookings_of_day(day: datetime.date, school_id=None, activity_id=None):
         "child__first_name",
         "pk",
     )
+
+
+@dataclasses.dataclass
+class BookedMonth:
+    """A child's bookings of one month, as the agents' family record shows them: weeks of
+    Monday-Friday cells (None outside the month), each cell (day, activity names)."""
+
+    first: datetime.date
+    weeks: list[list]
+    count: int
+
+
+def booked_months(children, first: datetime.date, months: int = 2) -> dict[int, list[BookedMonth]]:
+    """{child id: [BookedMonth]} for `months` months from `first`'s month; one query."""
+    start = first.replace(day=1)
+    end = start
+    for _i in range(months):
+        end = (end + datetime.timedelta(days=32)).replace(day=1)
+    names = defaultdict(list)
+    rows = (
+        Booking.objects.filter(
+            child__in=children, date__gte=start, date__lt=end, status=Booking.Status.BOOKED
+        )
+        .order_by("date", "activity__position")
+        .values_list("child_id", "date", "activity__name")
+    )
+    for child_id, day, name in rows:
+        names[(child_id, day)].append(name)
+    result = {}
+    for child in children:
+        result[child.pk] = []
+        month = start
+        for _i in range(months):
+            following = (month + datetime.timedelta(days=32)).replace(day=1)
+            weeks, week, count = [], [None] * 5, 0
+            day = month
+            while day < following:
+                if day.weekday() < 5:
+                    booked = names.get((child.pk, day), [])
+                    count += len(booked)
+                    week[day.weekday()] = (day, booked)
+                if day.weekday() == 6 or day + datetime.timedelta(days=1) == following:
+                    if any(week):
+                        weeks.append(week)
+                    week = [None] * 5
+                day += datetime.timedelta(days=1)
+            result[child.pk].append(BookedMonth(month, weeks, count))
+            month = following
+    return result

@@ -36,6 +36,7 @@ class Entry:
 
 
 ENTRIES = [
+    Entry("backoffice:search", _("Families (search, record)"), _staff),
     Entry("procedures_agent:home", _("Requests to process"), _agent),
     Entry("documents_agent:home", _("Supporting documents to check"), _agent),
     Entry("agenda_agent:home", _("Attendance and closed days"), _agent),
@@ -44,6 +45,7 @@ ENTRIES = [
     Entry("billing_agent:home", _("Cash desk and prepaid accounts"), _staff),
     Entry("billing_agent:journal", _("Cash journal"), _cashier),
     Entry("billing_agent:home", _("Accounts below zero"), _staff, "#negative-title"),
+    Entry("backoffice:journal", _("Journal of actions"), _agent),
     Entry("backoffice:jobs", _("Scheduled jobs"), _staff),
     Entry("imports_agent:invitations", _("Invitations of the imported families"), _agent),
     Entry("imports_agent:home", _("Import from the previous software"), _admin),

@@ -150,11 +150,17 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=100)
     object_type = models.CharField(max_length=100, verbose_name=_("object type"))
     object_id = models.CharField(max_length=64, verbose_name=_("object id"))
+    # The family the action concerns (`core.audit.household_of`), for the family record and the
+    # journal's filter; a plain id: core stands below families.
+    household_id = models.PositiveIntegerField(_("family"), null=True, blank=True)
     data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["household_id", "-at"], name="audit_household_at"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

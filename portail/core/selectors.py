@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from portail.core import clock, jobs
-from portail.core.models import JobRun
+from portail.core.models import AuditEvent, JobRun
 
 # A run still « running » after this long was killed (timeout, restart): shown as a problem.
 STALLED_AFTER = datetime.timedelta(hours=2)
@@ -66,3 +66,20 @@ def job_statuses(moment=None) -> list[JobStatus]:
 
 def jobs_needing_attention(moment=None) -> list[JobStatus]:
     return [status for status in job_statuses(moment) if status.problem]
+
+
+def audit_events(household_ids=None, actor_id=None, action=None, date_from=None, date_to=None):
+    """Audit events, newest first, filtered (« Journal des actions », the family record). A
+    date range counts whole days in Paris time."""
+    events = AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
+    if household_ids is not None:
+        events = events.filter(household_id__in=household_ids)
+    if actor_id:
+        events = events.filter(actor_id=actor_id)
+    if action:
+        events = events.filter(action=action)
+    if date_from:
+        events = events.filter(at__gt=clock.end_of_day(date_from - datetime.timedelta(days=1)))
+    if date_to:
+        events = events.filter(at__lte=clock.end_of_day(date_to))
+    return events

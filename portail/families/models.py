@@ -40,6 +40,9 @@ class Household(models.Model):
         _("prepaid account in credit"), default=False, db_default=False
     )
     created_at = models.DateTimeField(_("created at"), default=clock.now)
+    # Every name, e-mail and phone of the household folded for the agents' search
+    # (`families.search`), kept by `families.services.refresh_search_keys`.
+    search_key = models.TextField(default="", db_default="", blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from portail.core.seeding import copy_rows, max_id, reset_sequences
 from portail.families.models import Adult, Child, Household, School
+from portail.families.services import refresh_search_keys
 
 FIRST = [
     "Camille",
@@ -169,4 +170,5 @@ def seed(town, families: int):
         children,
     )
     reset_sequences(Household, Adult, Child)
+    refresh_search_keys(town.household_ids[-families:] if families else [])  # COPY sends no signal
     town.step(f"{families} households, {len(children)} children")

@@ -1,6 +1,7 @@
-from django.db.models import Q
+import dataclasses
 
-from portail.families.models import Child, Household, School
+from portail.families import search
+from portail.families.models import Child, Contact, Household, School
 
 
 def children_of(household: Household):
@@ -43,13 +44,52 @@ def household_ids_of(user) -> list[int]:
 
 
 def search_households(query: str):
-    """The agents' household search: family name, an adult's last name or a child's first
-    name containing `query` (none for an empty query). The caller slices."""
-    query = (query or "").strip()
-    if not query:
+    """THE agents' household search (the record's search field, the documents' and the cash
+    desk's searches): any name of the household, of an adult or a child, an e-mail or a phone
+    number, accents, case and phone punctuation ignored (`families.search`). None for an
+    empty query; the caller slices."""
+    wanted = search.needle(query)
+    if not wanted:
         return Household.objects.none()
-    return Household.objects.filter(
-        Q(name__icontains=query)
-        | Q(adults__last_name__icontains=query)
-        | Q(children__first_name__icontains=query)
-    ).distinct()
+    return Household.objects.filter(search_key__contains=wanted).order_by("name", "pk")
+
+
+@dataclasses.dataclass
+class SearchHit:
+    household: Household
+    matched: list[str]  # what matched: « Léa Martin (enfant) », « 06 12 34 56 78 »...
+
+
+def search_hits(query: str, limit: int = 50) -> tuple[list[SearchHit], int]:
+    """The first `limit` households the search finds, each with what matched, and the total."""
+    # One scan of the table: every matching id (a few thousand at most), then the first ones.
+    ids = list(search_households(query).values_list("pk", flat=True))
+    households = list(
+        Household.objects.filter(pk__in=ids[:limit])
+        .order_by("name", "pk")
+        .prefetch_related("adults", "children__school", "contacts")
+    )
+    return [SearchHit(h, _what_matched(h, query)) for h in households], len(ids)
+
+
+def _what_matched(household: Household, query: str) -> list[str]:
+    matched = []
+    if search.matches(query, household.name):
+        matched.append(household.name)
+    for adult in household.adults.all():
+        name = f"{adult.first_name} {adult.last_name}"
+        if search.matches(query, name):
+            matched.append(name)
+        if adult.email and search.matches(query, adult.email):
+            matched.append(adult.email)
+        if adult.phone and search.matches(query, adult.phone, phone=True):
+            matched.append(adult.phone)
+    for child in household.children.all():
+        name = f"{child.first_name} {child.last_name}"
+        if search.matches(query, name):
+            matched.append(name)
+    for contact in household.contacts.all():
+        is_phone = contact.channel == Contact.Channel.PHONE
+        if search.matches(query, contact.value, phone=is_phone):
+            matched.append(contact.value)
+    return list(dict.fromkeys(matched))

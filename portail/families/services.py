@@ -7,13 +7,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from psycopg import sql
 
 from portail.core import clock
 from portail.core.audit import record
 from portail.core.models import TownSettings
+from portail.families import search
 from portail.families.models import Adult, AuthorizedPickup, Child, Contact, Household
+from portail.messaging.services import notify_household
 
 
 def booking_block_reason(household: Household, today: datetime.date | None = None) -> str | None:
@@ -39,6 +43,21 @@ def booking_block_reason(household: Household, today: datetime.date | None = Non
             "credited before you can book."
         )
     return None
+
+
+# --- the agents' search key (families.search) ---
+
+
+def refresh_search_keys(household_ids, chunk=500) -> None:
+    """Recompute `Household.search_key` of these households from their names, adults,
+    children and contacts. Called after every write on them (signals for single saves, the
+    bulk paths directly): four reads and one update per chunk."""
+    ids = sorted({pk for pk in household_ids if pk})
+    models = (Household, Adult, Child, Contact)
+    for start in range(0, len(ids), chunk):
+        Household.objects.bulk_update(
+            search.stale_keys(models, ids[start : start + chunk]), ["search_key"]
+        )
 
 
 # --- profile (« Mon profil ») ---
@@ -279,6 +298,9 @@ def _import_rows(model, creates: list[dict], updates: list[tuple], fields) -> li
         objects.append(instance)
     if objects:
         model.objects.bulk_update(objects, sorted(changed & set(fields)), batch_size=IMPORT_BATCH)
+    # Bulk writes send no signal: the search keys of the households touched, here.
+    touched = [getattr(o, "household_id", None) or o.pk for o in [*created, *objects]]
+    refresh_search_keys(touched)
     return created
 
 
@@ -340,6 +362,8 @@ def forget_account(user) -> Household | None:
     and their contact data. Returns the household the account held (or None)."""
     household = Household.objects.filter(adults__user=user).first()
     Adult.objects.filter(user=user).update(user=None, email="", phone="")
+    if household is not None:  # the erased e-mail and phone no longer find the family
+        refresh_search_keys([household.pk])
     return household
 
 
@@ -355,3 +379,152 @@ def delete_households_without_account(household_ids) -> list[Household]:
             except ProtectedError:
                 kept.append(household)
     return kept
+
+
+# --- the agents' family record (/gestion/familles/<id>/) ---
+
+
+def _apply_changes(instance, data: dict, fields) -> dict:
+    """Set, validate and save the given `fields` of `data` whose value differs on the locked
+    `instance`; returns {field: [before, after]} (empty: nothing written)."""
+    changes = {}
+    for field in fields:
+        if field in data and getattr(instance, field) != data[field]:
+            changes[field] = [getattr(instance, field), data[field]]
+    if changes:
+        for field in changes:
+            setattr(instance, field, data[field])
+        instance.full_clean()
+        instance.save(update_fields=list(changes))
+    return changes
+
+
+def _tell_parents(household: Household, subject: str, body: str) -> None:
+    notify_household(household, subject, body, link=reverse("accounts:profile"))
+
+
+def _tell_details_corrected(household: Household, name) -> None:
+    _tell_parents(
+        household,
+        _("Your contact details were updated"),
+        _(
+            "The school service corrected the details of %(name)s. Check them in « My "
+            "profile »; if they are wrong, tell the service."
+        )
+        % {"name": name},
+    )
+
+
+@transaction.atomic
+def agent_update_address(household: Household, data: dict, *, actor) -> Household:
+    """An agent corrects the household's postal address; the parents are told."""
+    household = _locked(household)
+    changes = _apply_changes(household, data, PROFILE_HOUSEHOLD_FIELDS)
+    if not changes:
+        return household
+    record(actor, "household.address_corrected", household, changes=changes)
+    _tell_parents(
+        household,
+        _("Your address was updated"),
+        _(
+            "The school service corrected your household's address. Check it in « My "
+            "profile »; if it is wrong, tell the service."
+        ),
+    )
+    return household
+
+
+AGENT_ADULT_FIELDS = ("last_name", "first_name", "relationship", "email", "phone")
+
+
+@transaction.atomic
+def agent_update_adult(adult: Adult, data: dict, *, actor) -> Adult:
+    """An agent corrects an adult's name, phone or e-mail (the account holder's sign-in e-mail
+    is the parent's to change: it is not touched); the parents are told."""
+    household = _locked(adult.household)
+    adult = Adult.objects.select_for_update().get(pk=adult.pk, household=household)
+    fields = [f for f in AGENT_ADULT_FIELDS if not (f == "email" and adult.user_id)]
+    changes = _apply_changes(adult, data, fields)
+    if not changes:
+        return adult
+    if adult.user_id and ({"first_name", "last_name"} & set(changes)):
+        user = adult.user
+        user.first_name, user.last_name = adult.first_name, adult.last_name
+        user.save(update_fields=["first_name", "last_name"])
+    record(actor, "adult.corrected", adult, name=str(adult), changes=changes)
+    _tell_details_corrected(household, adult)
+    return adult
+
+
+@transaction.atomic
+def agent_set_family_quotient(
+    household: Household, quotient: int | None, *, actor, proof=None
+) -> Household:
+    """An agent sets the family quotient from its proof, a document of the household (`proof`:
+    the document, checked by the caller to be the household's; its id and name are kept in the
+    audit trail). The parents are told: their prices may change."""
+    household = _locked(household)
+    before = household.family_quotient
+    household.family_quotient = quotient
+    household.full_clean()
+    household.save(update_fields=["family_quotient"])
+    record(
+        actor,
+        "household.quotient_set",
+        household,
+        before=before,
+        after=quotient,
+        proof=proof.pk if proof is not None else None,
+        proof_name=str(proof) if proof is not None else "",
+    )
+    _tell_parents(
+        household,
+        _("Your family quotient was updated"),
+        _("The school service recorded your family quotient: %(quotient)s. Prices follow it.")
+        % {"quotient": quotient if quotient is not None else pgettext("family quotient", "none")},
+    )
+    return household
+
+
+@transaction.atomic
+def agent_save_contact(
+    household: Household, data: dict, *, actor, contact: Contact | None = None
+) -> Contact:
+    """An agent adds or corrects one of the household's other phones or e-mails (validated
+    by the caller's form, « Mon profil »'s rules); audited, the parents told."""
+    household = _locked(household)
+    if contact is None:
+        contact = save_contact(household, data)
+        changes = {f: [None, data[f]] for f in CONTACT_FIELDS if data.get(f)}
+    else:
+        contact = Contact.objects.select_for_update().get(pk=contact.pk, household=household)
+        changes = _apply_changes(contact, data, CONTACT_FIELDS)
+        if not changes:
+            return contact
+    record(actor, "household.contact_corrected", household, changes=changes)
+    _tell_details_corrected(household, household.name)
+    return contact
+
+
+AGENT_CHILD_FIELDS = ("level", "has_pai", "allergies", "no_pork", "gluten_free")
+
+
+@transaction.atomic
+def agent_update_child(child: Child, data: dict, *, actor) -> Child:
+    """An agent corrects a child's class level, PAI or allergies (the school change is an
+    agenda action: it moves the bookings); the parents are told."""
+    locked = Child.objects.select_for_update().get(pk=child.pk)
+    changes = _apply_changes(locked, data, AGENT_CHILD_FIELDS)
+    if not changes:
+        return locked
+    record(actor, "child.corrected", locked, name=str(locked), changes=changes)
+    _tell_parents(
+        locked.household,
+        _("The details of %(name)s were updated") % {"name": locked.first_name},
+        _(
+            "The school service corrected the class level or the health details of %(name)s. "
+            "Check them in « My profile »; if they are wrong, tell the service."
+        )
+        % {"name": locked},
+    )
+    return locked

@@ -7,3 +7,8 @@ def inbox(user):
 
 def unread_count(user) -> int:
     return Message.objects.filter(recipient=user, read_at=None).count()
+
+
+def sent_to(users, limit: int = 20):
+    """The latest messages written to these users (the agents' family record)."""
+    return Message.objects.filter(recipient__in=users).select_related("recipient")[:limit]

@@ -26,15 +26,29 @@ MATRIX = {
     "/gestion/taches/": (LOGIN, FORBIDDEN, OK, OK, OK),
     "/gestion/import/": (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "/gestion/import/invitations/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    # Family record and search: agents correct, the cashier reads (issue 13, item 1).
+    "/gestion/recherche/": (LOGIN, FORBIDDEN, OK, OK, OK),
+    "/gestion/familles/{family}/": (LOGIN, FORBIDDEN, OK, OK, OK),
+    "/gestion/familles/{family}/adresse/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/familles/{family}/quotient/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/familles/{family}/adulte/{adult}/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/familles/{family}/enfant/{child}/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/familles/{family}/contact/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    # Journal of actions (item 8): agents and the administrator.
+    "/gestion/journal/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/journal/export.csv": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
 }
 ROLES = ["anonymous", "parent", "agent", "cashier", "administrator"]
 
 
 @pytest.fixture
 def users(db):
+    parent, household, child = make_parent()
     return {
+        # The ids the family record's URLs need.
+        "_ids": {"family": household.pk, "adult": household.adults.get().pk, "child": child.pk},
         "anonymous": None,
-        "parent": make_parent()[0],
+        "parent": parent,
         "agent": AgentFactory(),
         "cashier": CashierFactory(),
         "administrator": UserFactory(is_superuser=True, is_staff=True),
@@ -51,7 +65,7 @@ def _client(user):
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_opens_its_areas_and_is_refused_the_others(users, role):
     client = _client(users[role])
-    answers = {url: client.get(url).status_code for url in MATRIX}
+    answers = {url: client.get(url.format(**users["_ids"])).status_code for url in MATRIX}
     expected = {url: codes[ROLES.index(role)] for url, codes in MATRIX.items()}
     assert answers == expected
 
@@ -70,6 +84,7 @@ def test_the_dashboard_menu_holds_what_the_role_may_open_and_each_link_opens(use
     labels = [label for _url, label in links]
     if role == "cashier":
         assert labels == [
+            "Familles (recherche, fiche)",
             "Régie et comptes d'avance",
             "Journal de caisse",
             "Comptes négatifs",

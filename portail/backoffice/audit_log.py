@@ -21,6 +21,10 @@ ACTIONS = {
     "adult.corrected": _("Details of %(name)s corrected by the service"),
     "child.corrected": _("Class level or health details of %(name)s corrected"),
     "child.schooling_updated": _("School or class level of a child changed"),
+    "agenda.school_changed": _(
+        "School change from %(from_school)s to %(to_school)s on %(effective)s "
+        "(%(bookings_cancelled)s booking(s) cancelled)"
+    ),
     # accounts
     "accounts.email_change_cancelled": _("E-mail change cancelled (%(restored)s kept)"),
     "accounts.closure_confirmed": _("Closure of the account %(username)s confirmed"),
@@ -37,6 +41,9 @@ ACTIONS = {
     "procedures.pending": _("Request %(reference)s submitted"),
     "procedures.processing": _("Request %(reference)s taken in hand"),
     "procedures.closed": _("Request %(reference)s closed"),
+    "procedures.documents_overridden": _(
+        "Request %(reference)s closed without all its documents valid: %(reason)s"
+    ),
     "procedures.rejected": _("Request %(reference)s rejected"),
     "procedures.cancelled": _("Request %(reference)s withdrawn"),
     "procedures.draft": _("Request %(reference)s back to draft"),

@@ -202,3 +202,12 @@ def test_a_bad_e_mail_in_another_contact_is_refused_beside_the_field(agent, fami
 def test_an_unknown_or_odd_reference_is_only_not_found(agent, family, query):
     response = agent.get("/gestion/recherche/", {"q": query})
     assert response.status_code == 200 and "Aucune famille trouvée" in _text(response)
+
+
+def test_the_record_leads_to_a_childs_school_change(agent, family):
+    child = family.children.get()
+    page = _text(agent.get(f"/gestion/familles/{family.pk}/"))
+    raw = agent.get(f"/gestion/familles/{family.pk}/").content.decode()
+    assert f'href="/gestion/agenda/enfant/{child.pk}/changement-ecole/"' in raw, page[:3000]
+    assert "Changement d'école" in page.replace("&#x27;", "'")
+    assert agent.get(f"/gestion/agenda/enfant/{child.pk}/changement-ecole/").status_code == 200

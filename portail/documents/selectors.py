@@ -175,13 +175,18 @@ def valid_document_for(household, document_type, adult=None, child=None):
     return req.valid_document if req else None
 
 
-def pending_queue():
-    """Documents waiting for an agent, oldest first."""
-    return (
-        SupportingDocument.objects.filter(status=SupportingDocument.Status.PENDING)
-        .select_related("household", "document_type", "adult", "child")
-        .order_by("uploaded_at", "pk")
-    )
+def pending_queue(status=SupportingDocument.Status.PENDING, document_type=None, since=None, until=None):
+    """Documents waiting for an agent (or of another `status`), oldest first."""
+    qs = SupportingDocument.objects.select_related("household", "document_type", "adult", "child")
+    if status:
+        qs = qs.filter(status=status)
+    if document_type:
+        qs = qs.filter(document_type=document_type)
+    if since:
+        qs = qs.filter(uploaded_at__date__gte=since)
+    if until:
+        qs = qs.filter(uploaded_at__date__lte=until)
+    return qs.order_by("uploaded_at", "pk")
 
 
 def history_of(household: Household):

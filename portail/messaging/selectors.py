@@ -1,4 +1,4 @@
-from portail.messaging.models import Message
+from portail.messaging.models import Message, OutboundEmail
 
 
 def inbox(user):
@@ -7,3 +7,8 @@ def inbox(user):
 
 def unread_count(user) -> int:
     return Message.objects.filter(recipient=user, read_at=None).count()
+
+
+def existing_dedupe_keys(keys) -> set[str]:
+    """Which of these e-mail keys were already used (a mail queued or sent for them)."""
+    return set(OutboundEmail.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True))

@@ -6,4 +6,5 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("taches/", views.jobs, name="jobs"),
+    path("recapitulatif/", views.digest, name="digest"),
 ]

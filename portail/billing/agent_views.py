@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse as url_of
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -92,7 +92,9 @@ def negative(request):
     accounts = selectors.negative_accounts(**form.filters(), today=today)
     listing = Listing(request, accounts, NEGATIVE_SORTS, default="balance")
     if listing.wants_export:
-        audit.record(request.user, "billing.negative_export", request.user, query=request.GET.urlencode())
+        audit.record(
+            request.user, "billing.negative_export", request.user, query=request.GET.urlencode()
+        )
         return listing.csv(
             f"comptes-negatifs-{today.isoformat()}.csv",
             [
@@ -132,7 +134,7 @@ def _reminder_ids(request) -> list[int]:
 @require_POST
 def negative_remind(request):
     query = request.POST.get("query", "")[:2000]
-    back = reverse("billing_agent:negative") + (f"?{query}" if query else "")
+    back = url_of("billing_agent:negative") + (f"?{query}" if query else "")
     ids = _reminder_ids(request)
     force = request.POST.get("force") == "1"
     if not ids:
@@ -141,7 +143,9 @@ def negative_remind(request):
     names = list(
         Household.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)[:30]
     )
-    details = names + ([_("… and %(count)s others") % {"count": len(ids) - 30}] if len(ids) > 30 else [])
+    details = names + (
+        [_("… and %(count)s others") % {"count": len(ids) - 30}] if len(ids) > 30 else []
+    )
     if force:
         details.append(_("Families already reminded today get a second mail."))
     else:

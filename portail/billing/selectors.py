@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from portail.agenda.models import Activity, Booking
@@ -697,3 +698,31 @@ def ledger_entries_for_export(kind: str, start, end):
             Q(source=S.CONSUMPTION) | Q(source=S.REVERSAL, reverses__source=S.CONSUMPTION)
         )
     return entries.order_by("date", "pk")
+
+
+def credits_and_consumption_per_month(start: datetime.date, end: datetime.date) -> dict:
+    """Money paid in (card and cash) and services consumed, per month of the entries' dates
+    (included): {first day of the month: (credits, consumption)}, both positive. One grouped
+    query (the dashboard's chart)."""
+    S = LedgerEntry.Source
+    rows = (
+        LedgerEntry.objects.filter(date__gte=start, date__lte=end)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(
+            credits=Sum("amount", filter=Q(source__in=[S.CARD, S.CASH]), default=ZERO),
+            consumption=Sum("amount", filter=Q(source=S.CONSUMPTION), default=ZERO),
+        )
+        .order_by()
+    )
+    return {row["month"]: (to_money(row["credits"]), -to_money(row["consumption"])) for row in rows}
+
+
+def cashier_day(user, day: datetime.date) -> dict:
+    """The cashier's own desk today: receipts she issued and the cash they total (one query)."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=clock.PARIS)
+    totals = CashReceipt.objects.filter(
+        issued_by=user, issued_at__gte=start, issued_at__lt=start + datetime.timedelta(days=1)
+    ).aggregate(receipts=Count("pk"), cash=Sum("entry__amount", default=ZERO))
+    totals["cash"] = to_money(totals["cash"])
+    return totals

@@ -194,6 +194,13 @@ JOBS: tuple[Job, ...] = (
         date_offset=0,
     ),
     Job(
+        "send_agent_digest",
+        "send_agent_digest",
+        Daily(_at(7, 0)),
+        gettext_lazy("Send the agents who asked for it the daily digest of new work."),
+        date_offset=0,
+    ),
+    Job(
         "check_ledger",
         "check_ledger",
         Daily(_at(5, 30)),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from portail.core import clock, jobs
-from portail.core.models import JobRun
+from portail.core.models import AgentInbox, JobRun
 
 # A run still « running » after this long was killed (timeout, restart): shown as a problem.
 STALLED_AFTER = datetime.timedelta(hours=2)
@@ -66,3 +66,8 @@ def job_statuses(moment=None) -> list[JobStatus]:
 
 def jobs_needing_attention(moment=None) -> list[JobStatus]:
     return [status for status in job_statuses(moment) if status.problem]
+
+
+def agent_inbox(user) -> AgentInbox:
+    """The user's notices (unsaved defaults when they never looked at anything)."""
+    return AgentInbox.objects.filter(user=user).first() or AgentInbox(user=user)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portail.core import clock
 from portail.core.lists import Listing, Sort
 from portail.core.permissions import agent_required
+from portail.core.services import mark_seen
 from portail.documents import selectors, services
 from portail.documents.forms import (
     ClaimForm,
@@ -24,7 +25,6 @@ from portail.documents.models import DocumentType, SupportingDocument
 from portail.documents.views import file_response
 from portail.families.models import Household
 from portail.families.selectors import search_households
-
 
 QUEUE_SORTS = {
     "sent": Sort(gettext_lazy("Sent on"), ("uploaded_at",)),
@@ -61,6 +61,7 @@ def home(request):
                 (_("Status of the document"), lambda d: d.get_status_display()),
             ],
         )
+    mark_seen(request.user, "documents")  # the dashboard's « new » badge starts again
     return render(
         request,
         "documents/agent/home.html",

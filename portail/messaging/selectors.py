@@ -11,4 +11,6 @@ def unread_count(user) -> int:
 
 def existing_dedupe_keys(keys) -> set[str]:
     """Which of these e-mail keys were already used (a mail queued or sent for them)."""
-    return set(OutboundEmail.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True))
+    return set(
+        OutboundEmail.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    )

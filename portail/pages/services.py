@@ -79,8 +79,10 @@ def mark_contact_handled(message: ContactMessage, agent) -> None:
 @transaction.atomic
 def reopen_contact(message: ContactMessage, agent) -> None:
     """Back to « à traiter » (marked by mistake, or the sender wrote again)."""
-    if ContactMessage.objects.filter(pk=message.pk).exclude(handled_at=None).update(
-        handled_at=None, handled_by=None
+    if (
+        ContactMessage.objects.filter(pk=message.pk)
+        .exclude(handled_at=None)
+        .update(handled_at=None, handled_by=None)
     ):
         audit.record(agent, "pages.contact_reopened", message)
     message.refresh_from_db(fields=["handled_at", "handled_by"])

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from portail.core.lists import Listing, Sort
 from portail.core.permissions import agent_required
+from portail.core.services import mark_seen
 from portail.procedures import rules, selectors, services
 from portail.procedures.forms import AgentActionForm, QueueFilterForm
 from portail.procedures.models import Role, ServiceRequest, Status
-
 
 QUEUE_SORTS = {
     "submitted": Sort(gettext_lazy("Submitted on"), ("submitted_at",)),
@@ -50,6 +50,7 @@ def home(request):
                 (_("Status of the request"), lambda sr: sr.get_status_display()),
             ],
         )
+    mark_seen(request.user, "requests")  # the dashboard's « new » badge starts again
     return render(request, "procedures/agent/queue.html", {"form": form, "listing": listing})
 
 

@@ -6,6 +6,7 @@ every new page."""
 import csv
 import datetime
 import io
+import pathlib
 
 import pytest
 from playwright.sync_api import expect
@@ -51,7 +52,7 @@ def test_agent_from_a_dashboard_counter_to_page_2_and_the_export(page):
     assert page.locator("tbody tr").count() == 10
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter ces 60 lignes (CSV)").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = pathlib.Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert len(rows) == 61 and rows[0][0] == "Référence"
 

@@ -1,9 +1,8 @@
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from portail.backoffice import services
 from portail.core import clock
+from portail.core.dates import day_option
 
 
 class Command(BaseCommand):
@@ -13,10 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="The day to run for (YYYY-MM-DD); default: today.")
 
     def handle(self, *args, **options):
-        try:
-            day = datetime.date.fromisoformat(options["date"]) if options["date"] else None
-        except ValueError as exc:
-            raise CommandError("--date must be YYYY-MM-DD") from exc
-        day = day or clock.today()
+        day = day_option(options["date"], clock.today())
         sent = services.send_daily_digests(day)
         self.stdout.write(f"{day}: {sent} digest(s) sent.")

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -165,10 +166,36 @@ def _chart(chart_id, title, description, months, series, value_format, tick_form
     )
 
 
+# The charts aggregate a year of attendance and of the ledger (millions of rows on 12,000
+# families: about a second). The months before this one hardly change: kept a day; this
+# month's figures, 10 minutes (docs/PERFORMANCE.md « Dashboard »).
+PAST_MONTHS_SECONDS, THIS_MONTH_SECONDS = 24 * 3600, 600
+
+
+def _month_end(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def _per_month(name: str, months, compute) -> dict:
+    """`compute(start, end)` -> {key whose first item, or itself, is a month: figure}, read
+    through the cache: past months in one query when any is missing, this month in another."""
+    past, current = months[:-1], months[-1]
+    day_key = f"dashboard:{name}:{past[0]}:{past[-1]}:{clock.today()}"
+    figures = cache.get(day_key)
+    if figures is None:
+        figures = compute(past[0], _month_end(past[-1]))
+        cache.set(day_key, figures, PAST_MONTHS_SECONDS)
+    month_key = f"dashboard:{name}:{current}"
+    recent = cache.get(month_key)
+    if recent is None:
+        recent = compute(current, _month_end(current))
+        cache.set(month_key, recent, THIS_MONTH_SECONDS)
+    return {**figures, **recent}
+
+
 def attendance_chart(today: datetime.date) -> Chart:
     months = months_until(today)
-    end = datetime.date(today.year, today.month, 28) + datetime.timedelta(days=4)
-    counts = attendance_per_month(months[0], end.replace(day=1) - datetime.timedelta(days=1))
+    counts = _per_month("attendance", months, attendance_per_month)
     series = [
         charts.Series(str(label), tuple(counts.get((m, kind), 0) for m in months))
         for kind, label in Activity.Kind.choices
@@ -189,10 +216,7 @@ def attendance_chart(today: datetime.date) -> Chart:
 
 def money_chart(today: datetime.date) -> Chart:
     months = months_until(today)
-    end = datetime.date(today.year, today.month, 28) + datetime.timedelta(days=4)
-    figures = credits_and_consumption_per_month(
-        months[0], end.replace(day=1) - datetime.timedelta(days=1)
-    )
+    figures = _per_month("money", months, credits_and_consumption_per_month)
     zero = (ZERO, ZERO)
     series = [
         charts.Series(_("Credits (card and cash)"), tuple(figures.get(m, zero)[0] for m in months)),

@@ -296,3 +296,58 @@ def family_record(user, families, repeat: int = 20):
             "queries": count,
         }
     return results
+
+
+@measure("dashboard")
+def dashboard(user, families):
+    """The back-office dashboard (issue 13 item 7) of an agent and of a cashier: median ms of
+    the page, its SQL queries, and the ms of each aggregate behind it (counters, charts)."""
+    import statistics
+    import time
+
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from portail.accounts.models import AGENTS_GROUP, CASHIERS_GROUP, User
+    from portail.backoffice import dashboard as board
+    from portail.core import clock
+
+    def median(fn, repeat=15):
+        fn()
+        samples = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t0) * 1000)
+        return round(statistics.median(samples), 1)
+
+    def staff(username, group):
+        user, _created = User.objects.get_or_create(username=username)
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+        return user
+
+    agent, cashier = staff("bench.agent", AGENTS_GROUP), staff("bench.regie", CASHIERS_GROUP)
+    out = {}
+
+    def timed_once(fn):
+        t0 = time.perf_counter()
+        fn()
+        return round((time.perf_counter() - t0) * 1000, 1)
+
+    today = clock.today()
+    cache.clear()  # the charts' figures computed once (the day's first visit)
+    out["attendance_chart_cold_ms"] = timed_once(lambda: board.attendance_chart(today))
+    out["money_chart_cold_ms"] = timed_once(lambda: board.money_chart(today))
+    for role, who in (("agent", agent), ("cashier", cashier)):
+        client = Client()
+        client.force_login(who)
+        assert client.get("/gestion/").status_code == 200
+        count = []
+        with connection.execute_wrapper(lambda execute, *a, n=count: n.append(1) or execute(*a)):
+            client.get("/gestion/")
+        out[f"{role}_page_ms"] = median(lambda client=client: client.get("/gestion/"))
+        out[f"{role}_queries"] = len(count)
+    out["agent_counters_ms"] = median(lambda: board.agent_counters(agent))
+    return out

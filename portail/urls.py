@@ -26,6 +26,7 @@ urlpatterns = [
     path("gestion/demandes/", include("portail.procedures.agent_urls")),
     path("gestion/agenda/", include("portail.agenda.agent_urls")),
     path("gestion/regie/", include("portail.billing.agent_urls")),
+    path("gestion/messages/", include("portail.pages.agent_urls")),
     path("api/v1/", include(("portail.api.urls", "api-v1"))),
     path("gestion/import/", include("portail.imports.agent_urls")),
     path("administration/", admin.site.urls),

@@ -7,18 +7,21 @@ from django.views.decorators.http import require_POST
 
 from portail.accounts import selectors, services
 from portail.accounts.models import ClosureRequest, User
+from portail.core.lists import Listing
 from portail.core.permissions import agent_required
 
 
 @agent_required
 def home(request):
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "").strip()[:150]
+    listing = Listing(request, selectors.search_users(query))
     return render(
         request,
         "accounts/agent/home.html",
         {
             "query": query,
-            "results": selectors.search_accounts(query),
+            "listing": listing,
+            "results": [selectors.account_state(user) for user in listing.page],
             "closures": selectors.open_closure_requests(),
             "locked": selectors.locked_accounts(),
         },

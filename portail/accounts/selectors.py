@@ -50,11 +50,12 @@ def account_state(user: User) -> AccountState:
     )
 
 
-def search_accounts(query: str, limit: int = 50) -> list[AccountState]:
+def search_users(query: str):
+    """The agents' account search (identifier, e-mail, name, household); the caller pages."""
     query = (query or "").strip()
     if not query:
-        return []
-    users = (
+        return User.objects.none()
+    return (
         User.objects.filter(
             Q(username__icontains=query)
             | Q(email__icontains=query)
@@ -62,9 +63,8 @@ def search_accounts(query: str, limit: int = 50) -> list[AccountState]:
             | Q(adult__household__name__icontains=query)
         )
         .distinct()
-        .order_by("username")[:limit]
+        .order_by("username")
     )
-    return [account_state(user) for user in users]
 
 
 def open_closure_requests():

@@ -20,4 +20,5 @@ urlpatterns = [
     ),
     path("journal/", family_views.journal, name="journal"),
     path("journal/export.csv", family_views.journal_csv, name="journal_csv"),
+    path("recapitulatif/", views.digest, name="digest"),
 ]

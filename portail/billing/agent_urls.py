@@ -5,6 +5,8 @@ from portail.billing import agent_views as views
 app_name = "billing_agent"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("comptes-negatifs/", views.negative, name="negative"),
+    path("comptes-negatifs/relance/", views.negative_remind, name="negative_remind"),
     path("foyer/<int:pk>/", views.account, name="account"),
     path("foyer/<int:pk>/especes/", views.cash, name="cash"),
     path("foyer/<int:pk>/remboursement/", views.refund, name="refund"),

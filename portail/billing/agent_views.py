@@ -3,16 +3,22 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse as url_of
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from portail.billing import csv_rows, forms, pdf, selectors, services
 from portail.billing.models import CashReceipt, LedgerEntry
 from portail.core import audit, clock, spreadsheet
+from portail.core.confirm import confirmation_page
+from portail.core.converters import parse_id
+from portail.core.lists import Listing, Sort
 from portail.core.permissions import agent_required, cashier_required
 from portail.families.models import Household
+from portail.families.selectors import search_households
 
 # The exported file's name, in French like the rest of what the agent sees.
 EXPORT_NAMES = {"payments": "paiements", "consumption": "consommations"}
@@ -33,19 +39,155 @@ def agent_or_cashier_required(view):
 
 @agent_or_cashier_required
 def home(request):
-    query = request.GET.get("q", "").strip()
-    rows = selectors.search_balances(query) if query else []
+    query = request.GET.get("q", "").strip()[:100]
+    listing = None
+    if query:
+        households = search_households(query).order_by("name", "pk")
+        listing = Listing(request, households)
+        listing.rows_with_balance = selectors.balances_of(listing.page.object_list)
     return render(
         request,
         "billing/agent/home.html",
         {
             "query": query,
-            "rows": rows,
-            "negative": selectors.negative_accounts()[:100],
+            "listing": listing,
+            "negative": selectors.negative_summary(),
             "export_form": forms.ExportForm(),
             "journal_form": forms.JournalForm(initial={"date": clock.today()}),
         },
     )
+
+
+# --- the accounts below zero and their reminder (« relance ») -------------------------------
+
+NEGATIVE_SORTS = {
+    "household": Sort(gettext_lazy("Household"), ("household__name",)),
+    "balance": Sort(gettext_lazy("Balance"), ("balance",)),
+    # More days negative = negative since an earlier day.
+    "days": Sort(gettext_lazy("Days negative"), ("-household__negative_balance_since",)),
+}
+
+
+def _contacts(household) -> tuple[list[str], list[str]]:
+    """The e-mail addresses and phone numbers of the household, each once."""
+    emails, phones = [], []
+    for adult in household.adults.all():
+        emails.append(adult.email)
+        phones.append(adult.phone)
+    for contact in household.contacts.all():
+        (emails if contact.kind == contact.Kind.EMAIL else phones).append(contact.value)
+    return list(dict.fromkeys(e for e in emails if e)), list(dict.fromkeys(p for p in phones if p))
+
+
+def _days_negative(account, today) -> int | None:
+    since = account.household.negative_balance_since
+    return (today - since).days if since else None
+
+
+@agent_or_cashier_required
+def negative(request):
+    """Accounts below zero: days negative, « bloqué », contacts; filter, sort, export, remind."""
+    form = forms.NegativeFilterForm(request.GET or None)
+    today = clock.today()
+    accounts = selectors.negative_accounts(**form.filters(), today=today)
+    listing = Listing(request, accounts, NEGATIVE_SORTS, default="balance")
+    if listing.wants_export:
+        audit.record(
+            request.user, "billing.negative_export", request.user, query=request.GET.urlencode()
+        )
+        return listing.csv(
+            f"comptes-negatifs-{today.isoformat()}.csv",
+            [
+                (_("Household"), lambda a: a.household.name),
+                (_("Balance"), lambda a: a.balance),
+                (_("Negative since"), lambda a: a.household.negative_balance_since),
+                (_("Days negative"), lambda a: _days_negative(a, today)),
+                (_("Bookings blocked"), lambda a: a.blocked),
+                (_("E-mail addresses"), lambda a: ", ".join(_contacts(a.household)[0])),
+                (_("Phone numbers"), lambda a: ", ".join(_contacts(a.household)[1])),
+            ],
+        )
+    for account in listing.page:
+        account.days = _days_negative(account, today)
+        account.emails, account.phones = _contacts(account.household)
+    return render(
+        request,
+        "billing/agent/negative.html",
+        {"form": form, "listing": listing, "query": request.GET.urlencode()},
+    )
+
+
+def _reminder_ids(request) -> list[int]:
+    """The families to remind: those confirmed (`ids`), the ticked ones, or every filtered one."""
+    if "ids" in request.POST:
+        ids = request.POST["ids"].split(",")
+    elif request.POST.get("scope") == "all":
+        form = forms.NegativeFilterForm(QueryDict(request.POST.get("query", "")[:2000]) or None)
+        accounts = selectors.negative_accounts(**form.filters())
+        return list(accounts.values_list("household_id", flat=True))
+    else:
+        ids = request.POST.getlist("household")
+    return list(dict.fromkeys(i for i in map(parse_id, ids[:20000]) if i))
+
+
+@agent_or_cashier_required
+@require_POST
+def negative_remind(request):
+    query = request.POST.get("query", "")[:2000]
+    back = url_of("billing_agent:negative") + (f"?{query}" if query else "")
+    ids = _reminder_ids(request)
+    force = request.POST.get("force") == "1"
+    if not ids:
+        messages.error(request, _("Tick at least one family, or choose « remind all »."))
+        return redirect(back)
+    names = list(
+        Household.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)[:30]
+    )
+    details = names + (
+        [_("… and %(count)s others") % {"count": len(ids) - 30}] if len(ids) > 30 else []
+    )
+    if force:
+        details.append(_("Families already reminded today get a second mail."))
+    else:
+        details.append(_("Families already reminded today are skipped."))
+    asking = confirmation_page(
+        request,
+        ngettext(
+            "Send a reminder mail to %(count)s family?",
+            "Send a reminder mail to %(count)s families?",
+            len(ids),
+        )
+        % {"count": len(ids)},
+        _("Send the reminders"),
+        back,
+        details=details,
+        hidden={"ids": ",".join(map(str, ids)), "query": query, "force": "1" if force else ""},
+    )
+    if asking is not None:
+        return asking
+    outcome = services.send_balance_reminders(ids, request.user, force=force)
+    messages.success(
+        request,
+        ngettext("%(count)s reminder sent.", "%(count)s reminders sent.", len(outcome.sent))
+        % {"count": len(outcome.sent)},
+    )
+    if outcome.already:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s family was already reminded today: not sent again.",
+                "%(count)s families were already reminded today: not sent again.",
+                len(outcome.already),
+            )
+            % {"count": len(outcome.already)},
+        )
+    if outcome.unreachable:
+        messages.warning(
+            request,
+            _("No e-mail address for: %(names)s. Call them or write to them.")
+            % {"names": ", ".join(h.name for h in outcome.unreachable)},
+        )
+    return redirect(back)
 
 
 def _account_context(household, **forms_):

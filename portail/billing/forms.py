@@ -10,6 +10,7 @@ from portail.core import clock
 from portail.core.forms import BoundedDateField
 from portail.core.models import TownSettings
 from portail.core.money import format_eur
+from portail.families.models import School
 
 MONTHS = [
     (1, _("January")),
@@ -162,3 +163,33 @@ class ExportForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end of the period must be after its start."))
         return data
+
+
+class NegativeFilterForm(forms.Form):
+    """Filters of the accounts below zero (all optional; a wrong value is shown beside it)."""
+
+    q = forms.CharField(label=_("Household name"), required=False, max_length=100)
+    blocked = forms.ChoiceField(
+        label=_("Bookings"),
+        required=False,
+        choices=[("", _("Blocked or not")), ("yes", _("Blocked")), ("no", _("Not blocked yet"))],
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        required=False,
+        queryset=School.objects.order_by("name"),
+        empty_label=_("All schools"),
+    )
+    min_days = forms.IntegerField(
+        label=_("Negative for at least (days)"), required=False, min_value=0, max_value=3650
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        blocked = data.get("blocked")
+        return {
+            "q": data.get("q") or "",
+            "blocked": None if not blocked else blocked == "yes",
+            "school": data.get("school"),
+            "min_days": data.get("min_days"),
+        }

@@ -5,8 +5,10 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from portail.agenda.models import Activity, Booking
@@ -14,7 +16,6 @@ from portail.billing.models import CashReceipt, LedgerEntry, Payment, PrepaidAcc
 from portail.core import clock
 from portail.core.money import ZERO, to_money
 from portail.families.models import Child, Household
-from portail.families.selectors import search_households
 
 Source = LedgerEntry.Source
 
@@ -622,10 +623,9 @@ def balances_between(date_from: datetime.date, date_to: datetime.date):
     )
 
 
-def search_balances(query: str, limit: int = 50) -> list[tuple]:
-    """The agents' household search (`families.selectors.search_households`), each household
-    with its balance (0 without an account), for at most `limit` households."""
-    households = list(search_households(query)[:limit])
+def balances_of(households) -> list[tuple]:
+    """Each household (a page of the agents' search) with its balance (0 without an account)."""
+    households = list(households)
     balances = dict(
         PrepaidAccount.objects.filter(household__in=households).values_list(
             "household_id", "balance"
@@ -634,10 +634,49 @@ def search_balances(query: str, limit: int = 50) -> list[tuple]:
     return [(h, balances.get(h.pk, 0)) for h in households]
 
 
-def negative_accounts():
-    """The accounts below zero, the most negative first (the caller slices)."""
-    return (
-        PrepaidAccount.objects.filter(balance__lt=0).select_related("household").order_by("balance")
+def blocked_since_before(today: datetime.date) -> datetime.date:
+    """A balance negative since before this day blocks new bookings
+    (`families.services.booking_block_reason`: more than the grace days)."""
+    return today - datetime.timedelta(days=settings.NEGATIVE_BALANCE_GRACE_DAYS)
+
+
+def negative_accounts(*, q="", blocked=None, school=None, min_days=None, today=None):
+    """The accounts below zero, the most negative first, each with `blocked` (new bookings
+    refused) and the household's adults and contacts (to call or write). Filters: a household
+    name, blocked or not, a school one of its children attends, negative for at least
+    `min_days` days."""
+    today = today or clock.today()
+    limit = blocked_since_before(today)
+    qs = (
+        PrepaidAccount.objects.filter(balance__lt=0)
+        .select_related("household")
+        .prefetch_related("household__adults", "household__contacts")
+        .annotate(
+            blocked=ExpressionWrapper(
+                Q(household__negative_balance_since__lt=limit), output_field=BooleanField()
+            )
+        )
+    )
+    if q:
+        qs = qs.filter(household__name__icontains=q)
+    if blocked is not None:
+        since = Q(household__negative_balance_since__lt=limit)
+        qs = qs.filter(since) if blocked else qs.exclude(since)
+    if school is not None:
+        qs = qs.filter(household__in=Child.objects.filter(school=school).values("household"))
+    if min_days:
+        qs = qs.filter(
+            household__negative_balance_since__lte=today - datetime.timedelta(days=min_days)
+        )
+    return qs.order_by("balance", "pk")
+
+
+def negative_summary(today=None) -> dict:
+    """How many accounts are below zero and how many of them block bookings (one query)."""
+    limit = blocked_since_before(today or clock.today())
+    return PrepaidAccount.objects.filter(balance__lt=0).aggregate(
+        total=Count("pk"),
+        blocked=Count("pk", filter=Q(household__negative_balance_since__lt=limit)),
     )
 
 
@@ -658,3 +697,31 @@ def ledger_entries_for_export(kind: str, start, end):
             Q(source=S.CONSUMPTION) | Q(source=S.REVERSAL, reverses__source=S.CONSUMPTION)
         )
     return entries.order_by("date", "pk")
+
+
+def credits_and_consumption_per_month(start: datetime.date, end: datetime.date) -> dict:
+    """Money paid in (card and cash) and services consumed, per month of the entries' dates
+    (included): {first day of the month: (credits, consumption)}, both positive. One grouped
+    query (the dashboard's chart)."""
+    S = LedgerEntry.Source
+    rows = (
+        LedgerEntry.objects.filter(date__gte=start, date__lte=end)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(
+            credits=Sum("amount", filter=Q(source__in=[S.CARD, S.CASH]), default=ZERO),
+            consumption=Sum("amount", filter=Q(source=S.CONSUMPTION), default=ZERO),
+        )
+        .order_by()
+    )
+    return {row["month"]: (to_money(row["credits"]), -to_money(row["consumption"])) for row in rows}
+
+
+def cashier_day(user, day: datetime.date) -> dict:
+    """The cashier's own desk today: receipts she issued and the cash they total (one query)."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=clock.PARIS)
+    totals = CashReceipt.objects.filter(
+        issued_by=user, issued_at__gte=start, issued_at__lt=start + datetime.timedelta(days=1)
+    ).aggregate(receipts=Count("pk"), cash=Sum("entry__amount", default=ZERO))
+    totals["cash"] = to_money(totals["cash"])
+    return totals

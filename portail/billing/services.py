@@ -4,6 +4,7 @@ the same transaction, under a lock on the account rows."""
 
 import datetime
 import logging
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -30,9 +31,10 @@ from portail.billing.selectors import tax_certificate_eligible, tax_certificate_
 from portail.core import audit, clock, counters
 from portail.core.models import TownSettings
 from portail.core.money import ZERO, format_eur, to_money
-from portail.families.models import Child, Household
+from portail.families.models import Child, Contact, Household
 from portail.families.services import record_balance_changes
-from portail.messaging.services import notify_household
+from portail.messaging.selectors import existing_dedupe_keys
+from portail.messaging.services import notify, notify_household, send_email
 
 logger = logging.getLogger(__name__)
 Source = LedgerEntry.Source
@@ -711,3 +713,108 @@ def issue_tax_certificate(household: Household, child: Child, year: int) -> TaxC
         unpaid=figures.unpaid,
         replaces=last,
     )
+
+
+# --- reminders to the accounts below zero (« relance ») -------------------------------------
+
+
+@dataclass
+class ReminderOutcome:
+    sent: list = field(default_factory=list)  # households reminded now
+    already: list = field(default_factory=list)  # reminded earlier today (not forced)
+    unreachable: list = field(default_factory=list)  # no e-mail address to write to
+
+
+def reminder_key(household_id: int, day: datetime.date) -> str:
+    return f"billing:reminder:{household_id}:{day.isoformat()}"
+
+
+def _reminder_recipient(household):
+    """One recipient per family: the first adult holding an account (in-app message and
+    e-mail), else the first e-mail address known (an adult's, then the household's)."""
+    adults = list(household.adults.all())
+    for adult in adults:
+        if adult.user_id and adult.user.email:
+            return adult.user, adult.user.email
+    for adult in adults:
+        if adult.email:
+            return None, adult.email
+    for contact in household.contacts.all():
+        if contact.channel == Contact.Channel.EMAIL and contact.value:
+            return None, contact.value
+    return None, ""
+
+
+def _reminder_text(household, balance, today) -> tuple[str, str]:
+    since = household.negative_balance_since
+    with translation.override(settings.LANGUAGE_CODE):
+        if since is not None and since < today - datetime.timedelta(
+            days=settings.NEGATIVE_BALANCE_GRACE_DAYS
+        ):
+            consequence = _("New bookings are blocked until the account is topped up.")
+        else:
+            consequence = _(
+                "If it stays negative for more than %(days)s days, new bookings will be blocked "
+                "until you top it up."
+            ) % {"days": settings.NEGATIVE_BALANCE_GRACE_DAYS}
+        subject = _("Reminder: your prepaid account is below zero")
+        body = _(
+            "Hello,\n\nOn %(today)s the prepaid account of the household %(household)s shows a "
+            "balance of %(balance)s (negative since %(since)s). %(consequence)s\n\nTo top it "
+            "up: log in to the family portal, « Payments » tab, « top up my account » (card "
+            "payment online), or pay at the town hall's cash desk.\n\nThe school service"
+        ) % {
+            "today": today.strftime("%d/%m/%Y"),
+            "household": household.name,
+            "balance": format_eur(balance),
+            "since": since.strftime("%d/%m/%Y") if since else today.strftime("%d/%m/%Y"),
+            "consequence": consequence,
+        }
+    return subject, body
+
+
+@transaction.atomic
+def send_balance_reminders(household_ids, agent, *, force: bool = False) -> ReminderOutcome:
+    """One reminder mail per family whose account is still below zero, with its balance and how
+    to top it up, through the notify path; audited. A family already reminded today is skipped
+    unless `force` (the agent confirmed sending again)."""
+    today = clock.today()
+    accounts = (
+        PrepaidAccount.objects.filter(household_id__in=list(household_ids), balance__lt=0)
+        .select_related("household")
+        .prefetch_related("household__adults__user", "household__contacts")
+        .order_by("household__name", "pk")
+    )
+    accounts = list(accounts)
+    keys = {a.household_id: reminder_key(a.household_id, today) for a in accounts}
+    used = existing_dedupe_keys(keys.values())
+    outcome = ReminderOutcome()
+    link = reverse("billing:topup")
+    for account in accounts:
+        household, key = account.household, keys[account.household_id]
+        if key in used and not force:
+            outcome.already.append(household)
+            continue
+        user, address = _reminder_recipient(household)
+        if not address:
+            outcome.unreachable.append(household)
+            continue
+        again = key in used
+        if again:  # forced: a second mail the same day needs its own key
+            key = f"{key}:{clock.now().timestamp()}"
+        subject, body = _reminder_text(household, account.balance, today)
+        if user is not None:
+            notify(user, subject, body, link=link, dedupe_key=key)
+        else:
+            text = f"{body}\n\n{settings.SITE_URL.rstrip('/')}{link}"
+            send_email(address, subject, text, dedupe_key=key)
+        audit.record(
+            agent,
+            "billing.balance_reminder",
+            household,
+            balance=str(account.balance),
+            to=address,
+            forced=again,
+        )
+        outcome.sent.append(household)
+    return outcome

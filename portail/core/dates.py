@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -12,3 +13,14 @@ def long_date(day: datetime.date) -> str:
     if day.day == 1 and (translation.get_language() or "").startswith("fr"):
         return "1er" + text[1:]
     return text
+
+
+def day_option(value, default: datetime.date) -> datetime.date:
+    """A management command's `--date` (YYYY-MM-DD), or `default` when not given: the day a
+    periodic job runs for (`core.jobs.Job.date_offset`)."""
+    if not value:
+        return default
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError("--date must be YYYY-MM-DD") from exc

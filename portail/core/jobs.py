@@ -205,6 +205,13 @@ JOBS: tuple[Job, ...] = (
         gettext_lazy("Check that every stored balance equals the sum of its ledger entries."),
     ),
     Job(
+        "send_agent_digest",
+        "send_agent_digest",
+        Daily(_at(7, 0)),
+        gettext_lazy("Send the agents who asked for it the daily digest of new work."),
+        date_offset=0,
+    ),
+    Job(
         "load_closures",
         "load_closures",
         Yearly(8, 1, _at(3, 30)),

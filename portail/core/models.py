@@ -206,3 +206,26 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
+
+
+class AgentInbox(models.Model):
+    """A back-office user's notices of new work: when they last looked at each queue (the
+    dashboard's « nouveau » badges count what arrived since) and whether they want the daily
+    digest mail (`manage.py send_agent_digest`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="agent_inbox",
+    )
+    requests_seen_at = models.DateTimeField(null=True, blank=True)
+    documents_seen_at = models.DateTimeField(null=True, blank=True)
+    daily_digest = models.BooleanField(_("daily digest by e-mail"), default=False)
+
+    class Meta:
+        verbose_name = _("agent's notices")
+        verbose_name_plural = _("agents' notices")
+
+    def __str__(self):
+        return str(self.user)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from portail.core import clock, jobs
-from portail.core.models import AuditEvent, JobRun
+from portail.core.models import AgentInbox, AuditEvent, JobRun
 
 # A run still « running » after this long was killed (timeout, restart): shown as a problem.
 STALLED_AFTER = datetime.timedelta(hours=2)
@@ -83,3 +83,8 @@ def audit_events(household_ids=None, actor_id=None, action=None, date_from=None,
     if date_to:
         events = events.filter(at__lte=clock.end_of_day(date_to))
     return events
+
+
+def agent_inbox(user) -> AgentInbox:
+    """The user's notices (unsaved defaults when they never looked at anything)."""
+    return AgentInbox.objects.filter(user=user).first() or AgentInbox(user=user)

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
-from portail.core import clock, jobs
-from portail.core.models import JobRun
+from portail.core import audit, clock, jobs
+from portail.core.models import AgentInbox, JobRun
 from portail.core.signals import job_started_failing
 
 logger = logging.getLogger(__name__)
@@ -99,3 +99,18 @@ def _tell_new_failure(run: JobRun) -> None:
         for receiver, error in job_started_failing.send_robust(sender=JobRun, run=run):
             if isinstance(error, Exception):
                 logger.error("alert of %s failed in %s: %r", run.job, receiver, error)
+
+
+# --- agents' notices of new work (core.models.AgentInbox) ---
+
+SEEN_FIELDS = {"requests": "requests_seen_at", "documents": "documents_seen_at"}
+
+
+def mark_seen(user, area: str) -> None:
+    """The agent has just looked at this queue: its « nouveau » badge starts again from now."""
+    AgentInbox.objects.update_or_create(user=user, defaults={SEEN_FIELDS[area]: clock.now()})
+
+
+def set_daily_digest(user, wanted: bool) -> None:
+    AgentInbox.objects.update_or_create(user=user, defaults={"daily_digest": wanted})
+    audit.record(user, "core.daily_digest", user, wanted=wanted)

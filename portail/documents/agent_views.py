@@ -6,28 +6,66 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portail.core import clock
+from portail.core.lists import Listing, Sort
 from portail.core.permissions import agent_required
+from portail.core.services import mark_seen
 from portail.documents import selectors, services
-from portail.documents.forms import ClaimForm, InvalidateForm, SearchForm, ValidateForm
+from portail.documents.forms import (
+    ClaimForm,
+    InvalidateForm,
+    QueueFilterForm,
+    SearchForm,
+    ValidateForm,
+)
 from portail.documents.models import DocumentType, SupportingDocument
 from portail.documents.views import file_response
 from portail.families.models import Household
 from portail.families.selectors import search_households
 
+QUEUE_SORTS = {
+    "sent": Sort(gettext_lazy("Sent on"), ("uploaded_at",)),
+    "type": Sort(gettext_lazy("Document"), ("document_type__name", "uploaded_at")),
+    "family": Sort(gettext_lazy("Family"), ("household__name", "uploaded_at")),
+    "status": Sort(gettext_lazy("Status of the document"), ("status", "uploaded_at")),
+}
+
+
+def _subject(document) -> str:
+    if document.child:
+        return document.child.first_name
+    return str(document.adult) if document.adult else ""
+
 
 @agent_required
 def home(request):
-    search = SearchForm(request.GET or None)
-    households = []
-    if search.is_valid():
-        households = search_households(search.cleaned_data["q"])[:30]
+    search = SearchForm(request.GET if "q" in request.GET else None)
+    households = None
+    if search.is_valid() and search.cleaned_data["q"]:
+        households = Listing(
+            request, search_households(search.cleaned_data["q"]).order_by("name", "pk"), prefix="f-"
+        )
+    form = QueueFilterForm(request.GET or None)
+    listing = Listing(request, selectors.pending_queue(**form.filters()), QUEUE_SORTS, "sent")
+    if listing.wants_export:
+        return listing.csv(
+            "justificatifs.csv",
+            [
+                (_("Document"), lambda d: d.document_type.name),
+                (_("For"), _subject),
+                (_("Family"), lambda d: d.household.name),
+                (_("Sent on"), lambda d: d.uploaded_at),
+                (_("Status of the document"), lambda d: d.get_status_display()),
+            ],
+        )
+    mark_seen(request.user, "documents")  # the dashboard's « new » badge starts again
     return render(
         request,
         "documents/agent/home.html",
-        {"queue": selectors.pending_queue()[:200], "search": search, "households": households},
+        {"listing": listing, "form": form, "search": search, "households": households},
     )
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portail.core import clock
 from portail.core.forms import BoundedDateField
+from portail.documents.models import DocumentType, SupportingDocument
 from portail.documents.services import upload_document
 from portail.documents.uploads import EXTENSIONS, check_upload, human_size, max_bytes
 
@@ -78,6 +79,38 @@ class ClaimForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write a message to the family.")},
     )
+
+
+class QueueFilterForm(forms.Form):
+    """The agents' queue: documents not processed by default, or of another status."""
+
+    status = forms.ChoiceField(
+        label=_("Status of the document"),
+        required=False,
+        choices=list(SupportingDocument.Status.choices) + [("all", _("All statuses"))],
+    )
+    document_type = forms.ModelChoiceField(
+        label=_("Type of document"),
+        required=False,
+        queryset=DocumentType.objects.order_by("name"),
+        empty_label=_("All types"),
+    )
+    since = BoundedDateField(
+        label=_("Sent from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = BoundedDateField(
+        label=_("Sent until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or SupportingDocument.Status.PENDING
+        return {
+            "status": None if status == "all" else status,
+            "document_type": data.get("document_type"),
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }
 
 
 class SearchForm(forms.Form):

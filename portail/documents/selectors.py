@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -175,13 +176,20 @@ def valid_document_for(household, document_type, adult=None, child=None):
     return req.valid_document if req else None
 
 
-def pending_queue():
-    """Documents waiting for an agent, oldest first."""
-    return (
-        SupportingDocument.objects.filter(status=SupportingDocument.Status.PENDING)
-        .select_related("household", "document_type", "adult", "child")
-        .order_by("uploaded_at", "pk")
-    )
+def pending_queue(
+    status=SupportingDocument.Status.PENDING, document_type=None, since=None, until=None
+):
+    """Documents waiting for an agent (or of another `status`), oldest first."""
+    qs = SupportingDocument.objects.select_related("household", "document_type", "adult", "child")
+    if status:
+        qs = qs.filter(status=status)
+    if document_type:
+        qs = qs.filter(document_type=document_type)
+    if since:
+        qs = qs.filter(uploaded_at__date__gte=since)
+    if until:
+        qs = qs.filter(uploaded_at__date__lte=until)
+    return qs.order_by("uploaded_at", "pk")
 
 
 def history_of(household: Household):
@@ -193,3 +201,11 @@ def history_of(household: Household):
 def outstanding(household, procedure_slug=None, *, child=None) -> list[Requirement]:
     """The requirements still to provide (réclamé, invalide, périmé, non fourni)."""
     return [r for r in requirements_for(household, procedure_slug, child=child) if r.needs_upload]
+
+
+def waiting_counts(new_since=None) -> dict:
+    """Documents not processed yet, and those sent after `new_since` (one query)."""
+    new = Q() if new_since is None else Q(uploaded_at__gt=new_since)
+    return SupportingDocument.objects.filter(status=SupportingDocument.Status.PENDING).aggregate(
+        pending=Count("pk"), new=Count("pk", filter=new)
+    )

@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from portail.core.lists import Listing, Sort
 from portail.core.permissions import admin_required, agent_required
 from portail.core.spreadsheet import cell, csv_response
 from portail.imports import forms, selectors, services
@@ -116,14 +118,39 @@ def action_labels() -> dict:
 # --- invitations (agents of the service) ---
 
 
+INVITATION_SORTS = {
+    "household": Sort(gettext_lazy("Household"), ("adult__household__name", "adult__last_name")),
+    "adult": Sort(gettext_lazy("Adult"), ("adult__last_name", "adult__first_name")),
+    "sent": Sort(gettext_lazy("Sent on"), ("sent_at",)),
+}
+
+
+def _invitation_state(invitation) -> str:
+    if invitation.accepted_at:
+        return _("accepted on %(d)s") % {"d": invitation.accepted_at.strftime("%d/%m/%Y")}
+    return pgettext("invitation", "expired") if invitation.expired else _("not yet accepted")
+
+
 @agent_required
 def invitations(request):
     state = request.GET.get("etat", "pending")
+    listing = Listing(request, selectors.invitations(state), INVITATION_SORTS, default="household")
+    if listing.wants_export:
+        return listing.csv(
+            "invitations.csv",
+            [
+                (_("Household"), lambda i: i.adult.household.name),
+                (_("Adult"), lambda i: str(i.adult)),
+                (_("E-mail"), lambda i: i.adult.email),
+                (_("Sent on"), lambda i: i.sent_at),
+                (_("State"), _invitation_state),
+            ],
+        )
     return render(
         request,
         "imports/invitations.html",
         {
-            "invitations": selectors.invitations(state)[:500],
+            "listing": listing,
             "state": state,
             "without_email": selectors.adults_without_email().count(),
         },
@@ -164,4 +191,4 @@ def without_email(request):
                 )
             )
         return response
-    return render(request, "imports/without_email.html", {"adults": adults[:1000]})
+    return render(request, "imports/without_email.html", {"listing": Listing(request, adults)})

@@ -1,4 +1,4 @@
-from portail.messaging.models import Message
+from portail.messaging.models import Message, OutboundEmail
 
 
 def inbox(user):
@@ -12,3 +12,10 @@ def unread_count(user) -> int:
 def sent_to(users, limit: int = 20):
     """The latest messages written to these users (the agents' family record)."""
     return Message.objects.filter(recipient__in=users).select_related("recipient")[:limit]
+
+
+def existing_dedupe_keys(keys) -> set[str]:
+    """Which of these e-mail keys were already used (a mail queued or sent for them)."""
+    return set(
+        OutboundEmail.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    )

@@ -4,6 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from portail.core import ratelimit
+from portail.core.forms import BoundedDateField
 from portail.pages.models import ContactMessage
 
 # A letter, not a file: longer messages are refused beside the field.
@@ -47,3 +48,31 @@ class ContactForm(forms.ModelForm):
             ),
         )
         return False
+
+
+class ContactFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("To handle")), ("handled", _("Handled")), ("all", _("All messages"))],
+    )
+    q = forms.CharField(label=_("Name, e-mail or subject"), required=False, max_length=100)
+    since = BoundedDateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = BoundedDateField(
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {k: data.get(k) or None for k in ("state", "q", "since", "until")}
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": MESSAGE_MAX_LENGTH}),
+        help_text=_("Sent by e-mail to the sender's address, with their message quoted below."),
+    )

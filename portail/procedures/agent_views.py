@@ -7,10 +7,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from portail.core.lists import Listing, Sort
 from portail.core.permissions import agent_required
+from portail.core.services import mark_seen
 from portail.procedures import rules, selectors, services
 from portail.procedures.forms import AgentActionForm, QueueFilterForm
 from portail.procedures.models import Role, ServiceRequest, Status
+
+QUEUE_SORTS = {
+    "submitted": Sort(gettext_lazy("Submitted on"), ("submitted_at",)),
+    "reference": Sort(gettext_lazy("Reference"), ("reference",)),
+    "kind": Sort(gettext_lazy("Request"), ("kind", "submitted_at")),
+    "family": Sort(gettext_lazy("Family"), ("household__name", "contact_name")),
+    "status": Sort(gettext_lazy("Status of the request"), ("status", "submitted_at")),
+}
+
+
+def _family(sr) -> str:
+    return sr.household.name if sr.household else f"{sr.contact_name} <{sr.contact_email}>"
 
 
 @agent_required
@@ -23,8 +37,21 @@ def home(request):
         since=filters.get("since"),
         until=filters.get("until"),
         q=filters.get("q") or None,
-    )[:200]
-    return render(request, "procedures/agent/queue.html", {"form": form, "requests": requests})
+    )
+    listing = Listing(request, requests, QUEUE_SORTS, default="submitted")
+    if listing.wants_export:
+        return listing.csv(
+            "demandes.csv",
+            [
+                (_("Reference"), lambda sr: sr.reference),
+                (_("Submitted on"), lambda sr: sr.submitted_at),
+                (_("Request"), lambda sr: sr.procedure.title),
+                (_("Family"), _family),
+                (_("Status of the request"), lambda sr: sr.get_status_display()),
+            ],
+        )
+    mark_seen(request.user, "requests")  # the dashboard's « new » badge starts again
+    return render(request, "procedures/agent/queue.html", {"form": form, "listing": listing})
 
 
 ACTIONS = {

@@ -1,6 +1,6 @@
 """Reads on requests, scoped to a household for parents."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from portail.families.scoping import get_for_household
 from portail.procedures.models import ServiceRequest, Status
@@ -40,3 +40,16 @@ def queue(status=None, kind=None, since=None, until=None, q=None):
             | Q(contact_name__icontains=q)
         )
     return qs.order_by("submitted_at", "pk")
+
+
+def waiting_counts(new_since=None) -> dict:
+    """The agents' work waiting, in one query: requests pending, processing, and pending ones
+    submitted after `new_since` (all pending when None: the agent never looked)."""
+    new = Q(status=Status.PENDING)
+    if new_since is not None:
+        new &= Q(submitted_at__gt=new_since)
+    return ServiceRequest.objects.filter(status__in=[Status.PENDING, Status.PROCESSING]).aggregate(
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
+        processing=Count("pk", filter=Q(status=Status.PROCESSING)),
+        new=Count("pk", filter=new),
+    )

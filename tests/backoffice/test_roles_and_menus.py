@@ -23,6 +23,12 @@ MATRIX = {
     "/gestion/comptes/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
     "/gestion/regie/": (LOGIN, FORBIDDEN, OK, OK, OK),
     "/gestion/regie/journal/": (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
+    "/gestion/regie/comptes-negatifs/": (LOGIN, FORBIDDEN, OK, OK, OK),
+    "/gestion/regie/comptes-negatifs/?export=csv": (LOGIN, FORBIDDEN, OK, OK, OK),
+    "/gestion/messages/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/messages/?export=csv": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/demandes/?export=csv": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
+    "/gestion/justificatifs/?export=csv": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
     "/gestion/taches/": (LOGIN, FORBIDDEN, OK, OK, OK),
     "/gestion/import/": (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "/gestion/import/invitations/": (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK),
@@ -93,6 +99,7 @@ def test_the_dashboard_menu_holds_what_the_role_may_open_and_each_link_opens(use
     elif role == "agent":
         assert "Demandes à traiter" in labels and "Justificatifs à vérifier" in labels
         assert "Journal de caisse" not in labels
+        assert "Messages reçus par «\u00a0Nous contacter\u00a0»" in labels
         assert "Import depuis l'ancien logiciel" not in labels
     else:
         assert len(labels) == len(ENTRIES)

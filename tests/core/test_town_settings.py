@@ -72,7 +72,13 @@ def test_svg_logo_is_refused(client):
 def test_contact_messages_reach_the_agents(client):
     ContactMessage.objects.create(name="Paul", email="p@example.test", subject="Cantine", body="?")
     client.force_login(AgentFactory())
-    assert "Cantine" in client.get("/gestion/").content.decode()
+    # The dashboard counts them and links to their list (docs/backoffice.md).
+    dashboard = client.get("/gestion/").content.decode()
+    assert (
+        '<a href="/gestion/messages/" class="counter"><span class="counter-figure">1</span>'
+        in dashboard
+    )
+    assert "Cantine" in client.get("/gestion/messages/").content.decode()
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portail.billing.services import BillingError, bill_consumption
 from portail.core import clock
+from portail.core.dates import day_option
 
 
 class Command(BaseCommand):
@@ -17,13 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="YYYY-MM-DD (default: yesterday)")
 
     def handle(self, *args, **options):
-        if options["date"]:
-            try:
-                day = datetime.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError("--date must be YYYY-MM-DD") from exc
-        else:
-            day = clock.today() - datetime.timedelta(days=1)
+        day = day_option(options["date"], clock.today() - datetime.timedelta(days=1))
         try:
             count = bill_consumption(day)
         except BillingError as exc:  # a day not over: refused, exit status 1

@@ -1,8 +1,9 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from portail.core import clock
+from portail.core.dates import day_option
 from portail.documents import services
 
 
@@ -16,11 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="The day to run for (YYYY-MM-DD); default: today.")
 
     def handle(self, *args, **options):
-        try:
-            day = datetime.date.fromisoformat(options["date"]) if options["date"] else None
-        except ValueError as exc:
-            raise CommandError("--date must be YYYY-MM-DD") from exc
-        day = day or clock.today()
+        day = day_option(options["date"], clock.today())
         expired = services.expire_documents(day)
         warned = services.warn_expiring(day)
         orphans = services.remove_orphan_files(clock.now() - datetime.timedelta(days=1))

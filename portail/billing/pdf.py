@@ -5,12 +5,14 @@ import contextlib
 import datetime
 import functools
 import io
+import os
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -21,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from portail.billing import pdfa
 from portail.billing.selectors import cashier_of, receipt_reversal
 from portail.billing.services import issuer_identity
 from portail.core import clock
@@ -40,6 +43,7 @@ for _style in STYLES.byName.values():
     if hasattr(_style, "fontName"):
         _style.fontName = BOLD if "Bold" in _style.fontName else FONT
 LABEL_WIDTH = 76 * mm  # the statement's label column
+LANG = "fr-FR"
 
 
 def eur(amount) -> str:
@@ -51,12 +55,27 @@ def _p(text, style="Normal"):
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
 
 
+@functools.lru_cache(maxsize=4)
+def _flat_logo(path: str, mtime: float) -> bytes:
+    """The logo as 8-bit RGB PNG flattened on white, once per file version: no soft mask
+    (transparency) nor 16-bit samples in the documents."""
+    with PILImage.open(path) as image:
+        rgba = image.convert("RGBA")
+    flat = PILImage.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, "PNG")
+    return out.getvalue()
+
+
 def _letterhead(town) -> list:
     story = []
     if town.logo:
         # A missing or unreadable logo must not stop the document.
         with contextlib.suppress(Exception):
-            story.append(Image(town.logo.path, width=30 * mm, height=30 * mm, kind="proportional"))
+            path = town.logo.path
+            logo = io.BytesIO(_flat_logo(path, os.path.getmtime(path)))
+            story.append(Image(logo, width=30 * mm, height=30 * mm, kind="proportional"))
     story.append(_p(f"{town.town_name} — {town.service_name}", "Heading3"))
     story.append(_p(town.address))
     story.append(_p(f"{town.phone} · {town.email}"))
@@ -89,6 +108,7 @@ class _NumberedCanvas(canvas.Canvas):
         kwargs["initialFontName"] = FONT  # not Helvetica, set on every new page
         super().__init__(*args, **kwargs)
         self._pages, self._issued = [], issued or clock.today()
+        pdfa.make_archival(self, LANG)
 
     def showPage(self):  # noqa: N802 (ReportLab's API)
         self._pages.append(dict(self.__dict__))
@@ -120,7 +140,7 @@ def _build(title: str, story: list, issued: datetime.date | None = None) -> byte
         author=f"{town.town_name} – {town.service_name}",
         subject=title,
         creator=town.portal_name,
-        lang="fr-FR",
+        lang=LANG,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=15 * mm,

@@ -44,6 +44,11 @@ for _style in STYLES.byName.values():
         _style.fontName = BOLD if "Bold" in _style.fontName else FONT
 LABEL_WIDTH = 76 * mm  # the statement's label column
 LANG = "fr-FR"
+# The characters both fonts draw: any other (an emoji in a name) would print the « .notdef »
+# glyph, which PDF/A forbids; it is replaced by « ? ».
+DRAWN = frozenset(pdfmetrics.getFont(FONT).face.charToGlyph).intersection(
+    pdfmetrics.getFont(BOLD).face.charToGlyph
+) | {10}
 
 
 def eur(amount) -> str:
@@ -51,8 +56,15 @@ def eur(amount) -> str:
     return format_eur(amount).replace(NNBSP, "\u00a0")
 
 
+def drawable(text) -> str:
+    text = str(text)
+    if DRAWN.issuperset(map(ord, text)):
+        return text
+    return "".join(c if ord(c) in DRAWN else "?" for c in text)
+
+
 def _p(text, style="Normal"):
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
+    return Paragraph(escape(drawable(text)).replace("\n", "<br/>"), STYLES[style])
 
 
 @functools.lru_cache(maxsize=4)
@@ -84,6 +96,7 @@ def _letterhead(town) -> list:
 
 
 def _table(rows, widths, money_columns=()):
+    rows = [[drawable(cell) for cell in row] for row in rows]
     table = Table(rows, colWidths=widths, repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
@@ -224,7 +237,7 @@ def cash_receipt(receipt) -> bytes:
         cashier = cashier_of(receipt)
         if cashier:
             story.append(_p(_("Cashier: %(name)s") % {"name": cashier}))
-        story += _signature(town)
+        story += _signature(town, issued.date())  # the same copy whenever it is downloaded
         return _build(title, story, issued.date())
 
 

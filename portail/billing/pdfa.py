@@ -7,7 +7,8 @@ lacks are added to the catalog before the file is written, so nothing is parsed 
 - `/OutputIntents`: the sRGB profile shipped in `icc/` (GTS_PDFA1), which makes the DeviceRGB
   and DeviceGray colours of the page content device-independent.
 
-The rest of PDF/A-2u is ReportLab's own output with the fonts of `pdf.py`: embedded subset
+Every stream gets an end-of-line before `endstream`, which ReportLab omits. The rest of
+PDF/A-2u is ReportLab's own output with the fonts of `pdf.py`: embedded subset
 TrueType fonts with a ToUnicode map, no encryption, a file identifier, no transparency group.
 The profile is read and compressed once per process.
 """
@@ -23,6 +24,22 @@ from reportlab.pdfbase import pdfdoc
 ICC_PROFILE = Path(__file__).with_name("icc") / "sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 PART, CONFORMANCE = 2, "U"
+
+
+def _eol_before_endstream(format_stream):
+    """PDF/A (ISO 19005-2, 6.1.7.1) wants an end-of-line before `endstream`; ReportLab writes
+    the stream's last byte right against it. /Length still counts the data alone."""
+
+    @functools.wraps(format_stream)
+    def format_with_eol(self, document):
+        return format_stream(self, document)[: -len(b"endstream\n")] + b"\nendstream\n"
+
+    format_with_eol.eol = True
+    return format_with_eol
+
+
+if not getattr(pdfdoc.PDFStream.format, "eol", False):
+    pdfdoc.PDFStream.format = _eol_before_endstream(pdfdoc.PDFStream.format)
 
 
 @functools.cache
@@ -74,9 +91,8 @@ def make_archival(canvas, lang: str) -> None:
     """Give the canvas' document its XMP metadata and output intent (call before `save`)."""
     document = canvas._doc
     catalog = document.Catalog
-    metadata = pdfdoc.XMP(creator=functools.partial(_xmp, lang))
-    metadata.filters = []  # PDF/A: the metadata stays readable without decoding
-    catalog.Metadata = metadata
+    # Not compressed (PDF/A): ReportLab's documents have no default stream filter.
+    catalog.Metadata = pdfdoc.XMP(creator=functools.partial(_xmp, lang))
     profile = pdfdoc.PDFStream(
         pdfdoc.PDFDictionary({"N": 3, "Filter": pdfdoc.PDFName("FlateDecode")}), _profile()
     )

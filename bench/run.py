@@ -50,6 +50,9 @@ def main(argv=None):
     parser.add_argument("--families", type=int, default=12000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--label", default=None, help="key in results.json (default: families)")
+    parser.add_argument(
+        "--only", default=None, help="one measure of bench/measures.py, no pages (e.g. pdf)"
+    )
     args = parser.parse_args(argv)
 
     import logging
@@ -83,6 +86,18 @@ def main(argv=None):
         .order_by("pk")
         .first()
     )
+    label = args.label or str(args.families)
+    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if args.only:
+        from bench import measures
+
+        figures = measures.MEASURES[args.only](user=user, families=args.families)
+        figures["command"] = "python -m bench.run " + " ".join(argv or sys.argv[1:])
+        stored.setdefault(label, {})[args.only] = figures
+        RESULTS.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+        print(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+
     client = Client()
     client.force_login(user)
     results = {
@@ -118,8 +133,6 @@ def main(argv=None):
     for name, measure in measures.MEASURES.items():
         results[name] = measure(user=user, families=args.families)
 
-    label = args.label or str(args.families)
-    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     stored[label] = results
     RESULTS.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))

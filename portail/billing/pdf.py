@@ -24,11 +24,9 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     Flowable,
     Image,
-    LongTable,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    TableStyle,
 )
 
 from portail.billing import pdfa
@@ -104,34 +102,23 @@ def _letterhead(town) -> list:
 
 
 def _table(rows, widths, money_columns=()):
+    """A table of text cells (« \\n » between the lines of a cell), the first row its header."""
     rows = [[drawable(cell) for cell in row] for row in rows]
-    table = LongTable(rows, colWidths=widths, repeatRows=1)
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTNAME", (0, 0), (-1, 0), BOLD),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("LEADING", (0, 0), (-1, -1), 11),
-    ]
-    for column in money_columns:
-        style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
-    table.setStyle(TableStyle(style))
-    return table
+    return _Rows(rows[0], rows[1:], widths, right=money_columns)
 
 
 class _Rows(Flowable):
-    """A long table (the statement's year of rows) drawn directly: rows measured once, one text
-    object per page instead of one per cell, the header repeated on each page. Looks like
-    `_table` (grid, header on a light background in bold, 9/11 pt, 6 and 3 pt paddings).
-    ReportLab's Table re-measures the remaining rows at each page break and draws each cell
-    through its own text object: most of the statement's time (docs/PERFORMANCE.md)."""
+    """The documents' tables drawn directly: rows measured once, one text object per page
+    instead of one per cell, the header repeated on each page; grid, header in bold on a light
+    background, 9/11 pt, 6 and 3 pt paddings. ReportLab's Table re-measures the remaining rows
+    at each page break and draws each cell through its own text object: most of a year's
+    statement time (docs/PERFORMANCE.md)."""
 
     SIZE, LEADING, PAD_X, PAD_Y = 9, 11, 6, 3
 
     def __init__(self, header, rows, widths, right=(), heights=None):
         super().__init__()
+        self.hAlign = "CENTER"  # as ReportLab's tables
         self.header, self.rows, self.widths, self.right = header, rows, widths, right
         self.heights = heights or [self._height(row) for row in rows]
         self.header_height = self._height(header)
@@ -497,8 +484,7 @@ def statement(household, payer, data, period_label: str) -> bytes:
             )
         rows.append(["", _("Total"), eur(data["debits"]), eur(data["credits"]), ""])
         widths = [22 * mm, LABEL_WIDTH, 24 * mm, 24 * mm, 28 * mm]
-        rows = [[drawable(cell) for cell in row] for row in rows]
-        story.append(_Rows(rows[0], rows[1:], widths, right=(2, 3, 4)))
+        story.append(_table(rows, widths, money_columns=(2, 3, 4)))
         story.append(Spacer(1, 4 * mm))
         story.append(_p(_("Closing balance: %(amount)s") % {"amount": eur(data["closing"])}))
         return _build(title, story)

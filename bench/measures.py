@@ -113,6 +113,7 @@ def consumption_run(user, families):
 @measure("pdf")
 def pdf(user, families):
     """Tax certificate and yearly statement PDFs (PDF/A-2u, ReportLab), ms per document."""
+    import os
     import statistics
     import time
 
@@ -162,4 +163,5 @@ def pdf(user, families):
         "statement_rows": len(data["rows"]),
         "target_ms": 50,
         "tax_certificate_target_ms": 5,
+        "load_average_1min": round(os.getloadavg()[0], 1),  # above 2 on 2 cores: wall time waits
     }

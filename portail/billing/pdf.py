@@ -474,7 +474,7 @@ def statement(household, payer, data, period_label: str) -> bytes:
             entry = row["entry"]
             rows.append(
                 [
-                    entry.date.strftime("%d/%m/%Y"),
+                    f"{entry.date.day:02d}/{entry.date.month:02d}/{entry.date.year}",
                     # A year has hundreds of rows: plain wrapped text, not a Paragraph each.
                     "\n".join(simpleSplit(entry.label, FONT, 9, label_width)),
                     eur(-entry.amount) if entry.amount < 0 else "",

@@ -21,13 +21,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import (
-    Flowable,
-    Image,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-)
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
 
 from portail.billing import pdfa
 from portail.billing.selectors import cashier_of, receipt_reversal
@@ -63,6 +57,7 @@ def eur(amount) -> str:
 
 
 def drawable(text) -> str:
+    """The text with « ? » for each character the fonts lack (see DRAWN)."""
     text = str(text)
     if DRAWN.issuperset(map(ord, text)):
         return text

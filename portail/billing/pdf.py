@@ -160,6 +160,8 @@ class _Rows(Flowable):
         for font, row, y in [(BOLD, self.header, top), *body]:
             text.setFont(font, self.SIZE, self.LEADING)
             for column, cell in enumerate(row):
+                if not cell:  # a row's empty debit or credit: no text operator at all
+                    continue
                 baseline = y - self.PAD_Y - self.SIZE
                 for line in cell.split("\n"):
                     if column in self.right:

@@ -139,8 +139,6 @@ def main(argv=None):
     for name, measure in measures.MEASURES.items():
         results[name] = measure(user=user, families=args.families)
 
-    label = args.label or str(args.families)
-    stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     stored[label] = results
     RESULTS.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))

@@ -5,12 +5,14 @@ import contextlib
 import datetime
 import functools
 import io
+import os
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -19,8 +21,9 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer
 
+from portail.billing import pdfa
 from portail.billing.selectors import cashier_of, receipt_reversal
 from portail.billing.services import issuer_identity
 from portail.core import clock
@@ -40,6 +43,12 @@ for _style in STYLES.byName.values():
     if hasattr(_style, "fontName"):
         _style.fontName = BOLD if "Bold" in _style.fontName else FONT
 LABEL_WIDTH = 76 * mm  # the statement's label column
+LANG = "fr-FR"
+# The characters both fonts draw: any other (an emoji in a name) would print the « .notdef »
+# glyph, which PDF/A forbids; it is replaced by « ? ».
+DRAWN = frozenset(pdfmetrics.getFont(FONT).face.charToGlyph).intersection(
+    pdfmetrics.getFont(BOLD).face.charToGlyph
+) | {10}
 
 
 def eur(amount) -> str:
@@ -47,8 +56,29 @@ def eur(amount) -> str:
     return format_eur(amount).replace(NNBSP, "\u00a0")
 
 
+def drawable(text) -> str:
+    """The text with « ? » for each character the fonts lack (see DRAWN)."""
+    text = str(text)
+    if DRAWN.issuperset(map(ord, text)):
+        return text
+    return "".join(c if ord(c) in DRAWN else "?" for c in text)
+
+
 def _p(text, style="Normal"):
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
+    return Paragraph(escape(drawable(text)).replace("\n", "<br/>"), STYLES[style])
+
+
+@functools.lru_cache(maxsize=4)
+def _flat_logo(path: str, mtime: float) -> bytes:
+    """The logo as 8-bit RGB PNG flattened on white, once per file version: no soft mask
+    (transparency) nor 16-bit samples in the documents."""
+    with PILImage.open(path) as image:
+        rgba = image.convert("RGBA")
+    flat = PILImage.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, "PNG")
+    return out.getvalue()
 
 
 def _letterhead(town) -> list:
@@ -56,7 +86,9 @@ def _letterhead(town) -> list:
     if town.logo:
         # A missing or unreadable logo must not stop the document.
         with contextlib.suppress(Exception):
-            story.append(Image(town.logo.path, width=30 * mm, height=30 * mm, kind="proportional"))
+            path = town.logo.path
+            logo = io.BytesIO(_flat_logo(path, os.path.getmtime(path)))
+            story.append(Image(logo, width=30 * mm, height=30 * mm, kind="proportional"))
     story.append(_p(f"{town.town_name} — {town.service_name}", "Heading3"))
     story.append(_p(town.address))
     story.append(_p(f"{town.phone} · {town.email}"))
@@ -65,20 +97,82 @@ def _letterhead(town) -> list:
 
 
 def _table(rows, widths, money_columns=()):
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTNAME", (0, 0), (-1, 0), BOLD),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("LEADING", (0, 0), (-1, -1), 11),
-    ]
-    for column in money_columns:
-        style.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
-    table.setStyle(TableStyle(style))
-    return table
+    """A table of text cells (« \\n » between the lines of a cell), the first row its header."""
+    rows = [[drawable(cell) for cell in row] for row in rows]
+    return _Rows(rows[0], rows[1:], widths, right=money_columns)
+
+
+class _Rows(Flowable):
+    """The documents' tables drawn directly: rows measured once, one text object per page
+    instead of one per cell, the header repeated on each page; grid, header in bold on a light
+    background, 9/11 pt, 6 and 3 pt paddings. ReportLab's Table re-measures the remaining rows
+    at each page break and draws each cell through its own text object: most of a year's
+    statement time (docs/PERFORMANCE.md)."""
+
+    SIZE, LEADING, PAD_X, PAD_Y = 9, 11, 6, 3
+
+    def __init__(self, header, rows, widths, right=(), heights=None):
+        super().__init__()
+        self.hAlign = "CENTER"  # as ReportLab's tables
+        self.header, self.rows, self.widths, self.right = header, rows, widths, right
+        self.heights = heights or [self._height(row) for row in rows]
+        self.header_height = self._height(header)
+
+    def _height(self, row) -> float:
+        return (max(cell.count("\n") for cell in row) + 1) * self.LEADING + 2 * self.PAD_Y
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = sum(self.widths), self.header_height + sum(self.heights)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        room, count = avail_height - self.header_height, 0
+        for height in self.heights:
+            if height > room:
+                break
+            room -= height
+            count += 1
+        if count == 0 or count == len(self.rows):
+            return [] if count == 0 else [self]
+        part = functools.partial(_Rows, self.header, widths=self.widths, right=self.right)
+        return [
+            part(self.rows[:count], heights=self.heights[:count]),
+            part(self.rows[count:], heights=self.heights[count:]),
+        ]
+
+    def draw(self):
+        canv, top = self.canv, self.height
+        canv.setFillColor(colors.whitesmoke)
+        canv.rect(0, top - self.header_height, self.width, self.header_height, stroke=0, fill=1)
+        edges, y = [top], top
+        for height in (self.header_height, *self.heights):
+            y -= height
+            edges.append(y)
+        lefts = [0]
+        for width in self.widths:
+            lefts.append(lefts[-1] + width)
+        canv.setStrokeColor(colors.grey)
+        canv.setLineWidth(0.5)
+        canv.lines([(0, y, self.width, y) for y in edges] + [(x, 0, x, top) for x in lefts])
+        text = canv.beginText()
+        text.setFillColor(colors.black)
+        body = ((FONT, row, y) for row, y in zip(self.rows, edges[1:], strict=False))
+        for font, row, y in [(BOLD, self.header, top), *body]:
+            text.setFont(font, self.SIZE, self.LEADING)
+            for column, cell in enumerate(row):
+                if not cell:  # a row's empty debit or credit: no text operator at all
+                    continue
+                baseline = y - self.PAD_Y - self.SIZE
+                for line in cell.split("\n"):
+                    if column in self.right:
+                        width = pdfmetrics.stringWidth(line, font, self.SIZE)
+                        x = lefts[column + 1] - self.PAD_X - width
+                    else:
+                        x = lefts[column] + self.PAD_X
+                    text.setTextOrigin(x, baseline)
+                    text.textOut(line)
+                    baseline -= self.LEADING
+        canv.drawText(text)
 
 
 class _NumberedCanvas(canvas.Canvas):
@@ -89,6 +183,7 @@ class _NumberedCanvas(canvas.Canvas):
         kwargs["initialFontName"] = FONT  # not Helvetica, set on every new page
         super().__init__(*args, **kwargs)
         self._pages, self._issued = [], issued or clock.today()
+        pdfa.make_archival(self, LANG)
 
     def showPage(self):  # noqa: N802 (ReportLab's API)
         self._pages.append(dict(self.__dict__))
@@ -120,7 +215,7 @@ def _build(title: str, story: list, issued: datetime.date | None = None) -> byte
         author=f"{town.town_name} – {town.service_name}",
         subject=title,
         creator=town.portal_name,
-        lang="fr-FR",
+        lang=LANG,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=15 * mm,
@@ -204,7 +299,7 @@ def cash_receipt(receipt) -> bytes:
         cashier = cashier_of(receipt)
         if cashier:
             story.append(_p(_("Cashier: %(name)s") % {"name": cashier}))
-        story += _signature(town)
+        story += _signature(town, issued.date())  # the same copy whenever it is downloaded
         return _build(title, story, issued.date())
 
 
@@ -376,7 +471,7 @@ def statement(household, payer, data, period_label: str) -> bytes:
             entry = row["entry"]
             rows.append(
                 [
-                    entry.date.strftime("%d/%m/%Y"),
+                    f"{entry.date.day:02d}/{entry.date.month:02d}/{entry.date.year}",
                     # A year has hundreds of rows: plain wrapped text, not a Paragraph each.
                     "\n".join(simpleSplit(entry.label, FONT, 9, label_width)),
                     eur(-entry.amount) if entry.amount < 0 else "",
@@ -385,9 +480,8 @@ def statement(household, payer, data, period_label: str) -> bytes:
                 ]
             )
         rows.append(["", _("Total"), eur(data["debits"]), eur(data["credits"]), ""])
-        story.append(
-            _table(rows, [22 * mm, LABEL_WIDTH, 24 * mm, 24 * mm, 28 * mm], money_columns=(2, 3, 4))
-        )
+        widths = [22 * mm, LABEL_WIDTH, 24 * mm, 24 * mm, 28 * mm]
+        story.append(_table(rows, widths, money_columns=(2, 3, 4)))
         story.append(Spacer(1, 4 * mm))
         story.append(_p(_("Closing balance: %(amount)s") % {"amount": eur(data["closing"])}))
         return _build(title, story)

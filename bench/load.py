@@ -37,6 +37,21 @@ def worker_rss_kb(master: int) -> list[int]:
     return sizes
 
 
+def gunicorn_command(app: str, port: int) -> list[str]:
+    """The one gunicorn configuration of the benchmarks (the rush and the floor comparison)."""
+    return [
+        str(pathlib.Path(sys.executable).parent / "gunicorn"),
+        app,
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={WORKERS}",
+        "--worker-class=gthread",
+        f"--threads={THREADS}",
+        "--backlog=4096",
+        "--timeout=60",
+        "--log-level=warning",
+    ]
+
+
 def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the seeded PostgreSQL database (bench_12000).")
@@ -48,21 +63,7 @@ def main():
     )
     python = sys.executable
     bindir = pathlib.Path(python).parent
-    server = subprocess.Popen(
-        [
-            str(bindir / "gunicorn"),
-            "portail.wsgi",
-            f"--bind=127.0.0.1:{PORT}",
-            f"--workers={WORKERS}",
-            "--worker-class=gthread",
-            f"--threads={THREADS}",
-            "--backlog=4096",
-            "--timeout=60",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = subprocess.Popen(gunicorn_command("portail.wsgi", PORT), cwd=ROOT, env=env)
     try:
         for _ in range(60):
             try:

@@ -65,7 +65,10 @@ MIDDLEWARE = [
     "portail.core.middleware.PrivacyHeadersMiddleware",
     "portail.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files are precompressed; pages only, never downloads.
+    "portail.core.middleware.HtmlGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portail.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,6 +138,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "portail.accounts.validators.PortalPasswordValidator"},
 ]
+# Argon2id first (accounts/hashers.py: OWASP's minimum m=19 MiB, t=2, p=1); a PBKDF2 hash of
+# an existing account is checked once more, then rehashed with Argon2id at that login.
+PASSWORD_HASHERS = [
+    "portail.accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "pages:home"
 
@@ -181,7 +191,14 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "portail.core.network.client_ip"
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
+# The age above is an idle timeout, kept without a write on every request: the session is saved
+# again when its last save is older than this (core.middleware.SessionRefreshMiddleware), so an
+# idle session ends between SESSION_IDLE_MINUTES minus this and SESSION_IDLE_MINUTES.
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 6)
+SESSION_SAVE_EVERY_REQUEST = False
+if env.str("CACHE_URL", default=""):
+    # A shared cache (Redis): sessions read from it, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True

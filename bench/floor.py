@@ -54,8 +54,9 @@ class Session:
     """One keep-alive connection with its own cookies, like one browser."""
 
     def __init__(self, port):
-        self.http = HTTPClient("127.0.0.1", port, concurrency=1, connection_timeout=30,
-                               network_timeout=60)
+        self.http = HTTPClient(
+            "127.0.0.1", port, concurrency=1, connection_timeout=30, network_timeout=60
+        )
         self.cookies = {}
 
     def request(self, method, path, body=None):
@@ -155,15 +156,28 @@ def main():
     floor_db = os.environ.get("FLOOR_DATABASE_URL", database + "_floor")
     name = floor_db.rsplit("/", 1)[-1]
     exists = subprocess.run(
-        ["psql", "-qtA", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
-         f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-        capture_output=True, text=True, check=True,
+        [
+            "psql",
+            "-qtA",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     if not exists:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     portal_env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", LOAD_TEST="1")
     floor_env = dict(
-        os.environ, DJANGO_SETTINGS_MODULE="bench.floor_project.settings",
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.floor_project.settings",
         FLOOR_DATABASE_URL=floor_db,
     )
     prepare_floor(floor_env)
@@ -179,10 +193,20 @@ def main():
         parents = [Session(PORTAL_PORT) for _ in range(CONNECTIONS)]
         floors = [Session(FLOOR_PORT) for _ in range(CONNECTIONS)]
         gevent.joinall(
-            [gevent.spawn(s.login, "/compte/login/", f"seed{FIRST_ACCOUNT + i:05d}",
-                          "SeedParent1", "login") for i, s in enumerate(parents)]
-            + [gevent.spawn(s.login, "/login/", f"floor{i:03d}", "FloorUser1", "username")
-               for i, s in enumerate(floors)],
+            [
+                gevent.spawn(
+                    s.login,
+                    "/compte/login/",
+                    f"seed{FIRST_ACCOUNT + i:05d}",
+                    "SeedParent1",
+                    "login",
+                )
+                for i, s in enumerate(parents)
+            ]
+            + [
+                gevent.spawn(s.login, "/login/", f"floor{i:03d}", "FloorUser1", "username")
+                for i, s in enumerate(floors)
+            ],
             raise_error=True,
         )
         pages = resolve_pages(parents[0])

@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import time
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
@@ -165,6 +166,7 @@ class OpeningDay(LoadTestShape):
                 reverse=True,
             )[:3],
         }
+        result["ended_at"], result["hold_seconds"] = time.time(), HOLD
         result["held"] = result["failures"] == 0 and (result["p95_ms"] or 0) <= P95_LIMIT_MS
         self.results.append(result)
         os.makedirs(os.path.dirname(REPORT) or ".", exist_ok=True)

@@ -23,6 +23,9 @@ import urllib.request
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
+# Two app servers (bench/scaleout.py --rush): each parent sticks to one, sessions are shared.
+SERVERS = int(os.environ.get("LOAD_SERVERS", "1"))
+RESULT_KEY = os.environ.get("LOAD_RESULT_KEY", "load")
 WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))  # 2 cores: 3 processes, PostgreSQL beside
 THREADS = int(os.environ.get("LOAD_THREADS", "4"))
 MAX_SECONDS = int(os.environ.get("LOAD_MAX_SECONDS", "900"))
@@ -151,11 +154,17 @@ def main():
         ".update(password=make_password('SeedParent1'))\n"
     )
     subprocess.run([python, "manage.py", "shell", "-c", rehash], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(gunicorn_command("portail.wsgi", PORT), cwd=ROOT, env=env)
+    ports = [PORT + i for i in range(SERVERS)]
+    env["LOAD_HOSTS"] = ",".join(f"http://127.0.0.1:{port}" for port in ports)
+    servers = [
+        subprocess.Popen(gunicorn_command("portail.wsgi", port), cwd=ROOT, env=env)
+        for port in ports
+    ]
     try:
         for _ in range(60):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/compte/login/", timeout=2)
+                for port in ports:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/compte/login/", timeout=2)
                 break
             except OSError:
                 time.sleep(0.5)
@@ -175,15 +184,21 @@ def main():
             env=env,
         )
         database = os.environ["DATABASE_URL"].rsplit("/", 1)[-1]
-        sampler = CpuSampler({"app": [server.pid], "load_generator": [locust.pid]}, database)
+        sampler = CpuSampler(
+            {f"app_{i + 1}" if SERVERS > 1 else "app": [p.pid] for i, p in enumerate(servers)}
+            | {"load_generator": [locust.pid]},
+            database,
+        )
         sampler.start()
         locust.wait(timeout=MAX_SECONDS + 120)
         sampler.stop.set()
         seconds = round(time.time() - started)
-        rss = worker_rss_kb(server.pid)
+        rss = [kb for server in servers for kb in worker_rss_kb(server.pid)]
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=30)
     steps = json.loads(pathlib.Path(env["LOAD_REPORT"]).read_text())
     for step in steps:
         step["cpu"] = sampler.per_request(
@@ -193,7 +208,8 @@ def main():
     summary = {
         "scenario": "opening day: login, agenda, bulk booking of the coming month, Paiements; "
         "think time 5-10 s",
-        "server": f"gunicorn gthread {WORKERS} workers x {THREADS} threads, 127.0.0.1",
+        "server": f"{SERVERS} x gunicorn gthread {WORKERS} workers x {THREADS} threads, 127.0.0.1",
+        "cache": os.environ.get("CACHE_URL", "local memory (per process)"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "database": os.environ["DATABASE_URL"].rsplit("/", 1)[-1],
         "max_parents_held": held[-1]["parents"] if held else 0,
@@ -207,7 +223,7 @@ def main():
         ),
     }
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    stored["load"] = summary
+    stored[RESULT_KEY] = summary
     RESULTS.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(summary, indent=2, ensure_ascii=False))
 

@@ -32,6 +32,9 @@ REPORT = os.environ.get("LOAD_REPORT", "var/load-steps.json")
 P95_LIMIT_MS = 1000
 
 _accounts = itertools.count(FIRST_ACCOUNT)
+# Several app servers (bench/scaleout.py --rush): parents spread over them, one each.
+HOSTS = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
+_servers = itertools.count()
 
 PERIOD = "/agenda/saisie-groupee/periode/"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -44,6 +47,11 @@ CHECKED_DAY = re.compile(r'name="days" value="(\d{4}-\d\d-\d\d)"[^>]*\schecked')
 class Parent(FastHttpUser):
     # geventhttpclient: the load generator shares the 2 cores with the server under test.
     wait_time = between(5, 10)
+
+    def __init__(self, environment):
+        if len(HOSTS) > 1:
+            self.host = HOSTS[next(_servers) % len(HOSTS)]
+        super().__init__(environment)
 
     def on_start(self):
         self.username = f"seed{next(_accounts):05d}"

@@ -3,20 +3,20 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_12000 python -W ignore -m bench.profile
 
 In this process with Django's test client (no network), a seeded parent signed in:
-- each page's median time and its share in SQL (the queries' execution and fetch, psycopg
-  included), templates (rendering, minus the SQL run from a template), the session store
-  (load and save) and the rest (view code, middleware, URL resolution);
-- each middleware's cost: the home page's median with the whole stack minus its median with
-  that one middleware taken out (alternately sampled).
+- each page's median time, its queries, and its share of wall time in SQL (the queries, the
+  wait for PostgreSQL included), templates (rendering, minus the SQL run from a template),
+  the session store (load and save, minus their SQL) and the rest (view code, middleware,
+  URL resolution, the test client);
+- each middleware's cost: the home page's median CPU time (this thread's) with the whole
+  stack minus its median with that one middleware taken out (alternately sampled).
 Results under "profile" in bench/results.json.
 """
 
-import cProfile
 import json
 import os
-import pstats
 import statistics
 import time
+from collections import defaultdict
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -33,54 +33,73 @@ def _median(fn, repeat=REPEAT):
     return statistics.median(samples)
 
 
-def _cumulative(stats, predicate) -> float:
-    """Cumulative seconds of the outermost functions matching `predicate` (no double count:
-    a matching function called from another matching one is not added again)."""
-    total = 0.0
-    for func, (_cc, _nc, _tt, ct, callers) in stats.stats.items():
-        if predicate(func) and not any(predicate(c) for c in callers):
-            total += ct
-    return total
+class Attribution:
+    """Wall time of requests split by what runs: each instant goes to the innermost category
+    (SQL inside a template counts as SQL, a template inside a view as template)."""
 
+    def __init__(self):
+        self.totals = defaultdict(float)
+        self.stack = []
 
-def _is_sql(func):
-    return func[0].endswith("django/db/backends/utils.py") and func[2] in ("_execute", "fetchone")
+    def enter(self, category):
+        now = time.perf_counter()
+        if self.stack:
+            top, since = self.stack[-1]
+            self.totals[top] += now - since
+        self.stack.append([category, now])
 
+    def leave(self):
+        now = time.perf_counter()
+        top, since = self.stack.pop()
+        self.totals[top] += now - since
+        if self.stack:
+            self.stack[-1][1] = now
 
-def _is_template(func):
-    return func[0].endswith("django/template/base.py") and func[2] == "render" and func[1] < 200
+    def wrap(self, owner, name, category):
+        original = getattr(owner, name)
 
+        def timed(*args, **kwargs):
+            self.enter(category)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.leave()
 
-def _is_session(func):
-    return "django/contrib/sessions/backends" in func[0] and func[2] in ("load", "save")
+        setattr(owner, name, timed)
+        return lambda: setattr(owner, name, original)
+
+    def sql(self, execute, sql, params, many, context):
+        self.enter("sql")
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.leave()
 
 
 def breakdown(client, url) -> dict:
-    profile = cProfile.Profile()
-    profile.enable()
-    for _ in range(REPEAT):
-        client.get(url)
-    profile.disable()
-    stats = pstats.Stats(profile)
-    total = sum(tt for (_cc, _nc, tt, _ct, _callers) in stats.stats.values())
-    sql = _cumulative(stats, _is_sql)
-    session = _cumulative(stats, _is_session)
-    template = _cumulative(stats, _is_template)
-    # SQL run while rendering (lazy querysets, context processors) counted once, as SQL.
-    sql_in_template = sum(
-        ct
-        for func, (_cc, _nc, _tt, ct, callers) in stats.stats.items()
-        if _is_sql(func)
-        for caller in callers
-        if "django/template" in caller[0]
-    )
-    shares = {
-        "sql": sql,
-        "session": session,
-        "template": max(template - sql_in_template, 0),
-    }
-    shares["view_and_middleware"] = max(total - sum(shares.values()), 0)
-    return {k: round(100 * v / total) for k, v in shares.items()}
+    from django.contrib.sessions.backends import cached_db, db
+    from django.db import connection
+    from django.template import base
+
+    attribution = Attribution()
+    undo = [
+        attribution.wrap(base.Template, "render", "template"),
+        attribution.wrap(cached_db.SessionStore, "load", "session"),
+        attribution.wrap(cached_db.SessionStore, "save", "session"),
+        attribution.wrap(db.SessionStore, "load", "session"),
+        attribution.wrap(db.SessionStore, "save", "session"),
+    ]
+    try:
+        with connection.execute_wrapper(attribution.sql):
+            for _ in range(REPEAT):
+                attribution.enter("view_and_middleware")
+                client.get(url)
+                attribution.leave()
+    finally:
+        for restore in undo:
+            restore()
+    total = sum(attribution.totals.values())
+    return {k: round(100 * v / total) for k, v in sorted(attribution.totals.items())}
 
 
 def main():
@@ -91,7 +110,8 @@ def main():
 
     logging.getLogger("axes").setLevel(logging.WARNING)
     from django.conf import settings
-    from django.db import connection
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
@@ -105,10 +125,11 @@ def main():
         .order_by("pk")
         .first()
     )
+    request_started.disconnect(reset_queries)  # it would empty the log CaptureQueries reads
     client = Client(HTTP_ACCEPT_ENCODING="gzip")
     client.force_login(user)
     urls = {k: v for k, v in PAGES.items() if v} | parent_pages()
-    agenda = client.get(urls["agenda"]).content.decode()
+    agenda = client.get(urls["agenda"], HTTP_ACCEPT_ENCODING="identity").content.decode()
     import re
 
     day = re.search(r'href="(/agenda/enfant/\d+/\d{4}-\d\d-\d\d/)"', agenda)
@@ -117,8 +138,11 @@ def main():
     result = {"pages": {}, "middleware_ms": {}, "repeat": REPEAT, "user": user.username}
     for key, url in urls.items():
         assert client.get(url).status_code == 200, url
+        reset_queries()  # the log is bounded (9000): start from empty
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
+        if os.environ.get("PROFILE_SQL"):
+            print("\n".join(q["sql"][:160] for q in queries.captured_queries))
         ms = _median(lambda url=url: client.get(url))
         result["pages"][key] = {
             "url": url,
@@ -145,13 +169,14 @@ def main():
             lighter = Client(HTTP_ACCEPT_ENCODING="gzip")  # its handler loads `without`
             lighter.force_login(user)
             lighter.get(url)
-            for _ in range(REPEAT):
-                t0 = time.perf_counter()
+            # CPU time of this thread: the shared machine's load weighs less than on wall time.
+            for _ in range(3 * REPEAT):
+                t0 = time.thread_time()
                 client.get(url)
-                with_ms.append((time.perf_counter() - t0) * 1000)
-                t0 = time.perf_counter()
+                with_ms.append((time.thread_time() - t0) * 1000)
+                t0 = time.thread_time()
                 lighter.get(url)
-                without_ms.append((time.perf_counter() - t0) * 1000)
+                without_ms.append((time.thread_time() - t0) * 1000)
         cost = statistics.median(with_ms) - statistics.median(without_ms)
         result["middleware_ms"][name.rsplit(".", 1)[-1]] = round(cost, 2)
         print(name, round(cost, 2), flush=True)

@@ -127,8 +127,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # axes first (django-axes documentation), then identifier-or-email login through allauth.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading each request's user with household and groups in one
+    # query (accounts/backends.py).
+    "portail.accounts.backends.ModelBackend",
+    "portail.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -94,11 +94,12 @@ class Session:
 
 
 def hammer(sessions, path, seconds):
-    """Every session requests `path` in a loop for `seconds`: latencies (ms), errors."""
+    """Every session requests `path` (or its own, `path[i]`: a child's day belongs to one
+    family) in a loop for `seconds`: latencies (ms), errors."""
     latencies, errors = [], []
     end = time.perf_counter() + seconds
 
-    def loop(session):
+    def loop(session, path):
         while time.perf_counter() < end:
             t0 = time.perf_counter()
             status, _ = session.request("GET", path)
@@ -106,7 +107,8 @@ def hammer(sessions, path, seconds):
             if status != 200:
                 errors.append(status)
 
-    gevent.joinall([gevent.spawn(loop, s) for s in sessions])
+    paths = path if isinstance(path, list) else [path] * len(sessions)
+    gevent.joinall([gevent.spawn(loop, s, p) for s, p in zip(sessions, paths, strict=True)])
     return latencies, errors
 
 
@@ -209,7 +211,7 @@ def main():
             ],
             raise_error=True,
         )
-        pages = resolve_pages(parents[0])
+        pages = resolve_pages(parents)
         # Warm-up: every worker imports and compiles what it serves.
         hammer(floors, "/", 2)
         for path in pages.values():
@@ -242,7 +244,7 @@ def main():
         page_rps = statistics.median(s["requests_per_second"] for s in samples["page"])
         floor_rps = statistics.median(s["requests_per_second"] for s in samples["floor"])
         result["pages"][key] = {
-            "url": pages[key],
+            "url": pages[key] if isinstance(pages[key], str) else pages[key][0] + " (each its own)",
             "median_ms": page_ms,
             "floor_median_ms": floor_ms,
             "ratio": round(page_ms / floor_ms, 2),
@@ -257,8 +259,8 @@ def main():
     print(json.dumps(result["pages"], indent=2))
 
 
-def resolve_pages(session) -> dict[str, str]:
-    """The URLs of the parent pages, the day page's from the parent's own agenda."""
+def resolve_pages(sessions) -> dict:
+    """The URLs of the parent pages; the day page's from each parent's own agenda."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -267,9 +269,14 @@ def resolve_pages(session) -> dict[str, str]:
 
     urls = dict(PAGES)
     urls.update({k: v for k, v in parent_pages().items() if k in urls})
-    _, agenda = session.request("GET", urls["agenda"])
-    day = CHILD_DAY.search(agenda)
-    urls["day"] = day.group(1) if day else None
+    days = []
+    for session in sessions:
+        _, agenda = session.request("GET", urls["agenda"])
+        day = CHILD_DAY.search(agenda)
+        if not day:
+            raise SystemExit("a parent of the floor comparison has no child: choose others")
+        days.append(day.group(1))
+    urls["day"] = days
     return {k: v for k, v in urls.items() if v}
 
 

@@ -2,8 +2,8 @@
 
 Each simulated parent is a distinct synthetic account (`seedNNNNN` / `SeedParent1`, from
 `manage.py seed_town`). It logs in, opens the agenda, books the coming month through the real
-« saisie groupée » forms (children, period, days, save: CSRF tokens read from the pages),
-then looks at « Paiements », with 5 to 10 s of thinking between pages, and starts again.
+« saisie groupée » forms (children, period, days, summary, save: CSRF tokens read from the
+pages), then looks at « Paiements », with 5 to 10 s of thinking between pages, and starts again.
 
 The load grows by steps (`LOAD_STEPS`, simultaneous parents, each held `LOAD_HOLD` seconds);
 each step's figures (requests per second, p95, errors) are written to `LOAD_REPORT` and the
@@ -99,9 +99,20 @@ class Parent(FastHttpUser):
         days = CHECKED_DAY.findall(page.text)
         token = _first(CSRF, page.text)
         self.wait()
+        chosen = period + [("days", d) for d in days]
+        # « Enregistrer » shows the summary first (« vérifiez avant d'enregistrer »)...
+        page = self.client.post(
+            "/agenda/saisie-groupee/enregistrer/",
+            data=urlencode(chosen + [("csrfmiddlewaretoken", token)]),
+            headers=FORM,
+            name="bulk: summary",
+        )
+        token = _first(CSRF, page.text)
+        self.wait()
+        # ...and its « Enregistrer » books.
         with self.client.post(
             "/agenda/saisie-groupee/enregistrer/",
-            data=urlencode(period + [("days", d) for d in days] + [("csrfmiddlewaretoken", token)]),
+            data=urlencode(chosen + [("confirmed", "1"), ("csrfmiddlewaretoken", token)]),
             headers=FORM,
             name="bulk: save",
             catch_response=True,

@@ -13,6 +13,7 @@ import json
 import os
 import pathlib
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -72,7 +73,8 @@ def _processes(database: str) -> dict[str, list[int]]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if cmdline.startswith(f"postgres: postgres {database} "):
+        # "postgres: 15/main: postgres bench_12000 127.0.0.1(…) idle" (Debian's cluster name).
+        if re.match(rf"postgres: (\S+: )?postgres {database} ", cmdline):
             found["postgresql"].append(int(entry.name))
         elif cmdline.startswith("/usr/bin/redis-server") or cmdline.startswith("redis-server"):
             found["redis"].append(int(entry.name))

@@ -221,6 +221,7 @@ def main():
         "seconds": seconds,
         "command": " ".join(
             [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("LOAD_")]
+            + [f"CACHE_URL={os.environ.get('CACHE_URL', '')}"]
             + ["DATABASE_URL=" + os.environ["DATABASE_URL"], "python -W ignore bench/load.py"]
         ),
     }

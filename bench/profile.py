@@ -24,13 +24,15 @@ REPEAT = int(os.environ.get("PROFILE_REPEAT", "40"))
 
 
 def _median(fn, repeat=REPEAT):
+    """Median wall ms and median CPU ms (this thread: the app's share, PostgreSQL's apart)."""
     fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         fn()
         samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
+        cpu.append((time.thread_time() - c0) * 1000)
+    return statistics.median(samples), statistics.median(cpu)
 
 
 class Attribution:
@@ -144,10 +146,11 @@ def main():
         query_count = len(queries)  # now: it is read from the shared log
         if os.environ.get("PROFILE_SQL"):
             print("\n".join(q["sql"][:160] for q in queries.captured_queries))
-        ms = _median(lambda url=url: client.get(url))
+        ms, cpu_ms = _median(lambda url=url: client.get(url))
         result["pages"][key] = {
             "url": url,
             "median_ms": round(ms, 2),
+            "cpu_ms": round(cpu_ms, 2),
             "queries": query_count,
             "percent": breakdown(client, url),
         }

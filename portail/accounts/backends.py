@@ -32,13 +32,15 @@ def user_for_request(user_id):
     return user
 
 
-class ModelBackend(DjangoModelBackend):
+class _RequestUser:
     def get_user(self, user_id):
         user = user_for_request(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-class AuthenticationBackend(AllauthBackend):
-    def get_user(self, user_id):
-        user = user_for_request(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+class ModelBackend(_RequestUser, DjangoModelBackend):
+    pass
+
+
+class AuthenticationBackend(_RequestUser, AllauthBackend):
+    pass

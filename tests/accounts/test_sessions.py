@@ -60,6 +60,17 @@ def test_production_cookies_are_secure():
     assert out == ["True", "True", "True", "False", "1200"]
 
 
+START = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+
+
+def _signed_in_at_start(client, parent):
+    user, _, _ = parent
+    with time_machine.travel(START, tick=False):
+        login(client, user)
+        assert client.get("/compte/profil/").status_code == 200
+    return START
+
+
 def _stored_expiry(client):
     from django.contrib.sessions.models import Session
 
@@ -68,12 +79,8 @@ def _stored_expiry(client):
 
 @pytest.mark.django_db
 def test_pages_do_not_write_the_session_but_refresh_it_every_few_minutes(client, parent):
-    user, _, _ = parent
-    start = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+    start = _signed_in_at_start(client, parent)
     refresh = datetime.timedelta(seconds=django_settings.SESSION_REFRESH_SECONDS)
-    with time_machine.travel(start, tick=False):
-        login(client, user)
-        assert client.get("/compte/profil/").status_code == 200
     saved = _stored_expiry(client)
     # Pages read within the refresh interval leave the stored session alone...
     with time_machine.travel(start + refresh - datetime.timedelta(seconds=5), tick=False):
@@ -88,11 +95,8 @@ def test_pages_do_not_write_the_session_but_refresh_it_every_few_minutes(client,
 
 @pytest.mark.django_db
 def test_an_active_session_stays_and_an_idle_one_ends_within_the_idle_time(client, parent):
-    user, _, _ = parent
-    start = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+    start = _signed_in_at_start(client, parent)
     idle = datetime.timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
-    with time_machine.travel(start, tick=False):
-        login(client, user)
     # A page every 4 minutes for two hours: never signed out.
     last = start
     for step in range(1, 31):

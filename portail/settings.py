@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "portail.core.middleware.PrivacyHeadersMiddleware",
     "portail.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Below WhiteNoise: static files are precompressed; pages only, never downloads.
+    # Below WhiteNoise: static files are precompressed; HTML pages only, never downloads.
     "portail.core.middleware.HtmlGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portail.core.middleware.SessionRefreshMiddleware",

@@ -9,7 +9,7 @@ OIDC_PORT ?= $(shell echo $$(($(PORT) + 1000)))
 APPS := $(wildcard portail/*/locale)
 
 .PHONY: run test test-fast test-postgres lint format messages compilemessages check-messages \
-        system-deps install demo worker clean bench bench-import load scaleout
+        system-deps install demo worker clean bench bench-import load scaleout floor profile
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -92,6 +92,8 @@ format: $(VENV)/.installed
 
 # Benchmarks on PostgreSQL (127.0.0.1:5432): a 100-family and a 12,000-family town.
 BENCH_DB := postgres://postgres@127.0.0.1:5432
+# The rush, the floor and the profile run with sessions in Redis, as production does.
+BENCH_CACHE ?= redis://127.0.0.1:6379/3
 bench: install
 	@for n in 100 12000; do \
 	  psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname='bench_$$n'" | grep -q 1 \
@@ -112,7 +114,15 @@ load: install
 	  || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE bench_12000"
 	@n=$$(psql -qtA -h 127.0.0.1 -U postgres -d bench_12000 -c "SELECT count(*) FROM families_household" 2>/dev/null); \
 	  if [ "$${n:-0}" -lt 12000 ]; then DATABASE_URL=$(BENCH_DB)/bench_12000 $(PY) -W ignore -m bench.run --families 12000 --label 12000; fi
-	DATABASE_URL=$(BENCH_DB)/bench_12000 $(PY) -W ignore bench/load.py
+	CACHE_URL=$(BENCH_CACHE) DATABASE_URL=$(BENCH_DB)/bench_12000 $(PY) -W ignore bench/load.py
+
+# Each parent page against the independent floor (bench/floor_project), alternately, over HTTP.
+floor: install
+	CACHE_URL=$(BENCH_CACHE) DATABASE_URL=$(BENCH_DB)/bench_12000 $(PY) -W ignore bench/floor.py
+
+# Where each parent page's time goes (SQL, template, session, the rest) and each middleware's cost.
+profile: install
+	CACHE_URL=$(BENCH_CACHE) DATABASE_URL=$(BENCH_DB)/bench_12000 $(PY) -W ignore -m bench.profile
 
 # Two app servers and two task workers sharing PostgreSQL and Redis.
 scaleout: install

@@ -2,8 +2,8 @@
 
 Each simulated parent is a distinct synthetic account (`seedNNNNN` / `SeedParent1`, from
 `manage.py seed_town`). It logs in, opens the agenda, books the coming month through the real
-« saisie groupée » forms (children, period, days, save: CSRF tokens read from the pages),
-then looks at « Paiements », with 5 to 10 s of thinking between pages, and starts again.
+« saisie groupée » forms (children, period, days, summary, save: CSRF tokens read from the
+pages), then looks at « Paiements », with 5 to 10 s of thinking between pages, and starts again.
 
 The load grows by steps (`LOAD_STEPS`, simultaneous parents, each held `LOAD_HOLD` seconds);
 each step's figures (requests per second, p95, errors) are written to `LOAD_REPORT` and the
@@ -15,6 +15,7 @@ import itertools
 import json
 import os
 import re
+import time
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
@@ -31,6 +32,9 @@ REPORT = os.environ.get("LOAD_REPORT", "var/load-steps.json")
 P95_LIMIT_MS = 1000
 
 _accounts = itertools.count(FIRST_ACCOUNT)
+# Several app servers (bench/scaleout.py --rush): parents spread over them, one each.
+HOSTS = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
+_servers = itertools.count()
 
 PERIOD = "/agenda/saisie-groupee/periode/"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -43,6 +47,11 @@ CHECKED_DAY = re.compile(r'name="days" value="(\d{4}-\d\d-\d\d)"[^>]*\schecked')
 class Parent(FastHttpUser):
     # geventhttpclient: the load generator shares the 2 cores with the server under test.
     wait_time = between(5, 10)
+
+    def __init__(self, environment):
+        if len(HOSTS) > 1:
+            self.host = HOSTS[next(_servers) % len(HOSTS)]
+        super().__init__(environment)
 
     def on_start(self):
         self.username = f"seed{next(_accounts):05d}"
@@ -90,9 +99,20 @@ class Parent(FastHttpUser):
         days = CHECKED_DAY.findall(page.text)
         token = _first(CSRF, page.text)
         self.wait()
+        chosen = period + [("days", d) for d in days]
+        # « Enregistrer » shows the summary first (« vérifiez avant d'enregistrer »)...
+        page = self.client.post(
+            "/agenda/saisie-groupee/enregistrer/",
+            data=urlencode(chosen + [("csrfmiddlewaretoken", token)]),
+            headers=FORM,
+            name="bulk: summary",
+        )
+        token = _first(CSRF, page.text)
+        self.wait()
+        # ...and its « Enregistrer » books.
         with self.client.post(
             "/agenda/saisie-groupee/enregistrer/",
-            data=urlencode(period + [("days", d) for d in days] + [("csrfmiddlewaretoken", token)]),
+            data=urlencode(chosen + [("confirmed", "1"), ("csrfmiddlewaretoken", token)]),
             headers=FORM,
             name="bulk: save",
             catch_response=True,
@@ -165,6 +185,7 @@ class OpeningDay(LoadTestShape):
                 reverse=True,
             )[:3],
         }
+        result["ended_at"], result["hold_seconds"] = time.time(), HOLD
         result["held"] = result["failures"] == 0 and (result["p95_ms"] or 0) <= P95_LIMIT_MS
         self.results.append(result)
         os.makedirs(os.path.dirname(REPORT) or ".", exist_ok=True)

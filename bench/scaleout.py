@@ -7,6 +7,11 @@ PostgreSQL, Redis and the file storage.
 
 Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (both started on this machine).
 Exits non-zero on any failure.
+
+`scaleout.py --rush 1000,1500` instead runs the « opening day » rush (bench/load.py) against two
+app servers sharing the seeded town in PostgreSQL (DATABASE_URL) and sessions in Redis: each
+parent sticks to one server; the CPU per request of each server, PostgreSQL, Redis and the load
+generator goes to "scaleout_rush" in bench/results.json (the plan in docs/PERFORMANCE.md).
 """
 
 import contextlib
@@ -88,7 +93,23 @@ def wait_ready(base):
     raise SystemExit(f"{base} did not start")
 
 
+def rush(steps: str):
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to the seeded PostgreSQL town (bench_12000).")
+    env = {
+        **os.environ,
+        "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/3"),
+        "LOAD_SERVERS": "2",
+        "LOAD_WORKERS": os.environ.get("LOAD_WORKERS", "2"),
+        "LOAD_STEPS": steps,
+        "LOAD_RESULT_KEY": "scaleout_rush",
+    }
+    subprocess.run([PY, "-W", "ignore", "bench/load.py"], cwd=ROOT, env=env, check=True)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--rush":
+        return rush(sys.argv[2])
     subprocess.run(
         ["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-c", f"DROP DATABASE IF EXISTS {DB}"],
         check=True,

@@ -11,7 +11,6 @@ from portail.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "bench.urls"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # logins are not measured
 
 if os.environ.get("LOAD_TEST") == "1":
     # `make load` only: every simulated parent logs in from 127.0.0.1, which allauth's per-IP

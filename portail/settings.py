@@ -67,7 +67,10 @@ MIDDLEWARE = [
     "portail.core.middleware.PrivacyHeadersMiddleware",
     "portail.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files are precompressed; HTML pages only, never downloads.
+    "portail.core.middleware.HtmlGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portail.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,8 +129,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # axes first (django-axes documentation), then identifier-or-email login through allauth.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading each request's user with household and groups in one
+    # query (accounts/backends.py).
+    "portail.accounts.backends.ModelBackend",
+    "portail.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -136,6 +141,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "portail.accounts.validators.PortalPasswordValidator"},
+]
+# Argon2id first (accounts/hashers.py: OWASP's minimum m=19 MiB, t=2, p=1); a PBKDF2 hash of
+# an existing account is checked once more, then rehashed with Argon2id at that login.
+PASSWORD_HASHERS = [
+    "portail.accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "pages:home"
@@ -183,7 +195,14 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "portail.core.network.client_ip"
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
+# The age above is an idle timeout, kept without a write on every request: the session is saved
+# again when its last save is older than this (core.middleware.SessionRefreshMiddleware), so an
+# idle session ends between SESSION_IDLE_MINUTES minus this and SESSION_IDLE_MINUTES.
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 6)
+SESSION_SAVE_EVERY_REQUEST = False
+if env.str("CACHE_URL", default=""):
+    # A shared cache (Redis): sessions read from it, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True

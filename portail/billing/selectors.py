@@ -115,28 +115,37 @@ def forecast(household: Household, today: datetime.date | None = None, balance=N
             account__household=household, source=Source.CONSUMPTION, service_date__gte=today
         ).values_list("child_id", "activity_id", "service_date")
     )
-    bookings = (
-        Booking.objects.filter(
-            child__household=household, status=Booking.Status.BOOKED, date__gte=today
+    booked = Booking.objects.filter(
+        child__household=household, status=Booking.Status.BOOKED, date__gte=today
+    ).order_by("date")
+    if billed:
+        rows = [
+            (d, a, 1)
+            for d, a, c in booked.values_list("date", "activity_id", "child_id")
+            if (c, a, d) not in billed
+        ]
+    else:
+        # The usual case: children of one school share activities, so a school year of bookings
+        # comes as (day, activity, how many) rows, half as many or fewer.
+        rows = list(
+            booked.values("date", "activity_id")
+            .annotate(n=Count("pk"))
+            .order_by("date")
+            .values_list("date", "activity_id", "n")
         )
-        .order_by("date")
-        .values_list("date", "activity_id", "child_id")
-    )
-    # A school year of bookings: read as tuples, each activity priced once.
-    bookings = [(d, a) for d, a, c in bookings if (c, a, d) not in billed]
     prices = {
         activity.pk: activity.price_for(household)
-        for activity in Activity.objects.filter(pk__in={a for _d, a in bookings}).prefetch_related(
+        for activity in Activity.objects.filter(pk__in={a for _d, a, _n in rows}).prefetch_related(
             "price_brackets"
         )
     }
     balance = balance_of(household) if balance is None else balance
     running, negative_on, cost, count = balance, None, ZERO, 0
-    for date, activity_id in bookings:
-        price = prices[activity_id]
+    for date, activity_id, n in rows:
+        price = prices[activity_id] * n
         running -= price
         cost += price
-        count += 1
+        count += n
         if running < ZERO and negative_on is None and balance >= ZERO:
             negative_on = date
     return Forecast(count, cost, running, negative_on)

@@ -115,9 +115,16 @@ def concerned(document_type: DocumentType, adults, children) -> list:
 
 
 def requirements_for(
-    household: Household, procedure_slug: str | None = None, *, child: Child | None = None
+    household: Household,
+    procedure_slug: str | None = None,
+    *,
+    child: Child | None = None,
+    adults=None,
+    children=None,
 ) -> list[Requirement]:
-    """Every requirement of the household, or those the procedure `procedure_slug` needs."""
+    """Every requirement of the household, or those the procedure `procedure_slug` needs.
+
+    `adults` and `children`: the household's, when the page has read them already."""
     today = clock.today()
     types = [t for t in DocumentType.objects.filter(active=True)]
     if procedure_slug:
@@ -130,8 +137,8 @@ def requirements_for(
     claims = {}
     for claim in DocumentClaim.objects.filter(household=household, closed_at=None):
         claims.setdefault((claim.document_type_id, claim.adult_id, claim.child_id), claim)
-    adults = list(household.adults.all())
-    children = list(household.children.all())
+    adults = list(household.adults.all() if adults is None else adults)
+    children = list(household.children.all() if children is None else children)
     if child is not None:
         children = [c for c in children if c.pk == child.pk]
     requirements = []

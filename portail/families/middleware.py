@@ -4,6 +4,10 @@ from portail.families.models import Household
 def household_of(user) -> Household | None:
     if not user.is_authenticated:
         return None
+    # The request's user is read with its adult and household (accounts.backends): no query.
+    if "adult" in user._state.fields_cache:
+        adult = user._state.fields_cache["adult"]
+        return adult.household if adult is not None else None
     return Household.objects.filter(adults__user=user).first()
 
 

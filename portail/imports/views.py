@@ -20,7 +20,7 @@ def invitation(request, token):
         user = services.accept_invitation(
             invitation, form.cleaned_data["username"], form.cleaned_data["password1"]
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="portail.accounts.backends.ModelBackend")
         return redirect("imports:welcome")
     return render(request, "imports/invitation.html", {"form": form, "adult": adult})
 

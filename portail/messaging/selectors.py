@@ -1,3 +1,5 @@
+from django.core.cache import cache
+
 from portail.messaging.models import Message, OutboundEmail
 
 
@@ -5,8 +7,22 @@ def inbox(user):
     return Message.objects.filter(recipient=user)
 
 
+UNREAD_SECONDS = 60
+
+
+def unread_key(user_id) -> str:
+    return f"messaging:unread:{user_id}"
+
+
 def unread_count(user) -> int:
-    return Message.objects.filter(recipient=user, read_at=None).count()
+    """The menu's badge on every page: kept in the cache, forgotten whenever one of the user's
+    messages is written or deleted (messaging.apps), and at most a minute old otherwise."""
+    key = unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Message.objects.filter(recipient=user, read_at=None).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
 
 
 def sent_to(users, limit: int = 20):

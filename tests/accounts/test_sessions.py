@@ -56,4 +56,53 @@ def test_production_cookies_are_secure():
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["True", "True", "True", "True", "1200"]
+    # The idle timeout is kept without a write on every request (SessionRefreshMiddleware).
+    assert out == ["True", "True", "True", "False", "1200"]
+
+
+START = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+
+
+def _signed_in_at_start(client, parent):
+    user, _, _ = parent
+    with time_machine.travel(START, tick=False):
+        login(client, user)
+        assert client.get("/compte/profil/").status_code == 200
+    return START
+
+
+def _stored_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_pages_do_not_write_the_session_but_refresh_it_every_few_minutes(client, parent):
+    start = _signed_in_at_start(client, parent)
+    refresh = datetime.timedelta(seconds=django_settings.SESSION_REFRESH_SECONDS)
+    saved = _stored_expiry(client)
+    # Pages read within the refresh interval leave the stored session alone...
+    with time_machine.travel(start + refresh - datetime.timedelta(seconds=5), tick=False):
+        assert client.get("/compte/profil/").status_code == 200
+        assert client.get("/").status_code == 200
+    assert _stored_expiry(client) == saved
+    # ...the first one after it pushes the expiry back.
+    with time_machine.travel(start + refresh + datetime.timedelta(seconds=5), tick=False):
+        assert client.get("/compte/profil/").status_code == 200
+    assert _stored_expiry(client) == saved + refresh + datetime.timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_an_active_session_stays_and_an_idle_one_ends_within_the_idle_time(client, parent):
+    start = _signed_in_at_start(client, parent)
+    idle = datetime.timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
+    # A page every 4 minutes for two hours: never signed out.
+    last = start
+    for step in range(1, 31):
+        last = start + step * datetime.timedelta(minutes=4)
+        with time_machine.travel(last, tick=False):
+            assert client.get("/compte/profil/").status_code == 200
+    # Idle: signed out at the latest SESSION_IDLE_MINUTES after the last page.
+    with time_machine.travel(last + idle, tick=False):
+        assert client.get("/compte/profil/").status_code == 302

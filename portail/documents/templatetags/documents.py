@@ -13,10 +13,12 @@ def human_size(value):
 
 
 @register.inclusion_tag("documents/_requirements.html")
-def requirements_summary(household, procedure_slug=None, next=None):
+def requirements_summary(household, procedure_slug=None, next=None, adults=None, children=None):
     """The state of a household's supporting documents, for pages of other apps (« Mon profil »,
-    a procedure's form): {% requirements_summary household next=request.path %}."""
-    return {"requirements": requirements_for(household, procedure_slug), "next": next}
+    a procedure's form): {% requirements_summary household next=request.path %} (with
+    `adults=… children=…` when the page has read them)."""
+    requirements = requirements_for(household, procedure_slug, adults=adults, children=children)
+    return {"requirements": requirements, "next": next}
 
 
 @register.simple_tag

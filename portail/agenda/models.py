@@ -188,6 +188,7 @@ class Booking(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cancelled_bookings",
+        verbose_name=_("cancelled by the closed day"),
     )
     cancelled_by_move = models.ForeignKey(
         "SchoolMove",
@@ -195,6 +196,7 @@ class Booking(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cancelled_bookings",
+        verbose_name=_("cancelled by the school change"),
     )
 
     class Meta:
@@ -268,7 +270,9 @@ class SchoolMove(models.Model):
     the old school from that day on were cancelled without charge (`cancelled_bookings`), those
     already billed refunded (`refunds`), and their equivalents at the new school proposed."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="school_moves")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="school_moves", verbose_name=_("child")
+    )
     from_school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="+", verbose_name=_("former school")
     )
@@ -277,9 +281,14 @@ class SchoolMove(models.Model):
     )
     effective = models.DateField(_("effective date"))
     refunds = models.PositiveIntegerField(_("billed bookings refunded"), default=0)
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:

@@ -60,6 +60,12 @@ ACTIONS = {
     "billing.reversal": _("Ledger entry reversed (%(amount)s €): %(reason)s"),
     "billing.export": _("Accounting export from %(start)s to %(end)s"),
     "billing.cash_journal": _("Cash journal of %(day)s consulted"),
+    "billing.negative_export": _("List of the accounts below zero exported"),
+    "billing.balance_reminder": _("Reminder of the balance (%(balance)s €) sent to %(to)s"),
+    "pages.contact_reply": _("Reply sent by e-mail to %(to)s"),
+    "pages.contact_handled": _("Contact message marked as handled"),
+    "pages.contact_reopened": _("Contact message back to be handled"),
+    "core.daily_digest": _("Daily digest of new work set"),
     # imports
     "imports.mapping_saved": _("Import column mapping « %(name)s » saved"),
     "imports.file_uploaded": _("Import file %(file)s sent"),

@@ -75,7 +75,7 @@ def _contacts(household) -> tuple[list[str], list[str]]:
         emails.append(adult.email)
         phones.append(adult.phone)
     for contact in household.contacts.all():
-        (emails if contact.kind == contact.Kind.EMAIL else phones).append(contact.value)
+        (emails if contact.channel == contact.Channel.EMAIL else phones).append(contact.value)
     return list(dict.fromkeys(e for e in emails if e)), list(dict.fromkeys(p for p in phones if p))
 
 

@@ -218,9 +218,10 @@ class AgentInbox(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="agent_inbox",
+        verbose_name=_("user"),
     )
-    requests_seen_at = models.DateTimeField(null=True, blank=True)
-    documents_seen_at = models.DateTimeField(null=True, blank=True)
+    requests_seen_at = models.DateTimeField(_("requests last seen at"), null=True, blank=True)
+    documents_seen_at = models.DateTimeField(_("documents last seen at"), null=True, blank=True)
     daily_digest = models.BooleanField(_("daily digest by e-mail"), default=False)
 
     class Meta:

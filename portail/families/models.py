@@ -42,7 +42,9 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     # Every name, e-mail and phone of the household folded for the agents' search
     # (`families.search`), kept by `families.services.refresh_search_keys`.
-    search_key = models.TextField(default="", db_default="", blank=True, editable=False)
+    search_key = models.TextField(
+        _("search key"), default="", db_default="", blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]

@@ -38,9 +38,15 @@ class ContactMessage(models.Model):
 class ContactReply(models.Model):
     """An agent's answer to a contact message, sent by e-mail to the sender's address."""
 
-    message = models.ForeignKey(ContactMessage, on_delete=models.CASCADE, related_name="replies")
+    message = models.ForeignKey(
+        ContactMessage, on_delete=models.CASCADE, related_name="replies", verbose_name=_("message")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author account"),
     )
     author_name = models.CharField(_("author"), max_length=150)
     to = models.EmailField(_("to"))

@@ -66,9 +66,16 @@ class ServiceRequest(models.Model):
         _("reason for closing without valid documents"), blank=True
     )
     documents_override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed without valid documents by"),
     )
-    documents_override_at = models.DateTimeField(null=True, blank=True)
+    documents_override_at = models.DateTimeField(
+        _("closed without valid documents at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

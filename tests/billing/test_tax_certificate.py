@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -126,6 +126,11 @@ def build(ops):
 
 @settings(max_examples=400, deadline=None)
 @given(operations)
+# Found by Hypothesis: a 2026 card payment reversed in 2027, the balance never below zero.
+@example(
+    [(0, "topup", 1, 0), (0, "topup", 1, 0), (0, "childcare", 1, 0), (0, "childcare", 1, 0)]
+    + [(365, "topup", 1, 0), (365, "reversal", 1, 0)]
+)
 def test_certificates_never_exceed_what_was_paid(ops):
     movements, balances = build(ops)
     removed = {m.reverses for m in movements if m.source == Source.REVERSAL}
@@ -148,7 +153,18 @@ def test_certificates_never_exceed_what_was_paid(ops):
         assert eligible_debits - refunds <= total <= eligible_debits
         if not refunds:
             assert total == eligible_debits
-            assert y2026.unpaid == 0
+            # A 2026 payment reversed in 2027 never paid 2026 (the year it paid is corrected,
+            # docs/billing.md): what it seemed to pay is unpaid on 31 December, even though the
+            # running balance never went below zero.
+            by_id = {m.id: m for m in movements}
+            late_reversal = any(
+                m.source == Source.REVERSAL
+                and by_id[m.reverses].amount > 0
+                and by_id[m.reverses].date.year < m.date.year
+                for m in movements
+            )
+            if not late_reversal:
+                assert y2026.unpaid == 0
     if balances and balances[-1] >= 0 and not refunds:
         assert total == eligible_debits  # everything was paid in the end, by the family
 

@@ -99,7 +99,7 @@ def test_lockout_message_and_agent_unlock(page, parent):
         agent_page.goto("/gestion/comptes/")
         assert_accessible(agent_page)
         field(agent_page, "Identifiant, e-mail ou nom").fill(user.email.upper())
-        agent_page.get_by_role("button", name="Rechercher").click()
+        agent_page.locator("#contenu").get_by_role("button", name="Rechercher").click()
         expect(agent_page.get_by_text("bloqué", exact=True).first).to_be_visible()
         agent_page.get_by_role("link", name=user.username).first.click()
         assert_accessible(agent_page)

@@ -88,7 +88,7 @@ def test_agent_moves_a_child_to_another_school_and_books_there(page):
     with time_machine.travel(NOW, tick=True):
         _agent_opens_the_agenda(page)
         page.get_by_label("Nom de l'enfant").fill("Léa")
-        page.get_by_role("button", name="Rechercher").click()
+        page.locator("#contenu").get_by_role("button", name="Rechercher").click()
         page.get_by_role("link", name=f"{child.last_name} Léa").click()
         page.get_by_role("link", name="Changement d'école").click()
         assert_accessible(page)

@@ -139,7 +139,7 @@ def test_certificate_statement_and_cash_desk_pages(page):
     page.goto("/gestion/regie/")
     assert_accessible(page)
     page.get_by_label("Nom du foyer, d'un parent ou d'un enfant").fill(household.name)
-    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#contenu").get_by_role("button", name="Rechercher").click()
     page.get_by_role("link", name=household.name).click()
     assert_accessible(page)
     page.get_by_label("Montant reçu en espèces (€)").fill("15")

@@ -19,6 +19,7 @@ from portail.agenda.views import calendar_context, day_view, parse_month
 from portail.core import clock, spreadsheet
 from portail.core.confirm import confirmation_page
 from portail.core.converters import parse_id
+from portail.core.lists import Listing
 from portail.core.permissions import agent_required
 from portail.families.models import Child
 
@@ -45,9 +46,9 @@ def home(request):
         {
             "form": form,
             "closed_day_form": forms.ClosedDayForm(prefix="closure"),
-            "closures": selectors.upcoming_closed_days()[:60],
+            "closed_listing": _closed_days(request),
             "query": request.GET.get("q", ""),
-            "found": _find_children(request.GET.get("q", "").strip()),
+            "listing": _find_children(request, request.GET.get("q", "").strip()),
         },
     )
 
@@ -132,14 +133,21 @@ def headcounts_ods(request):
     )
 
 
-def _find_children(query):
+def _closed_days(request):
+    """The coming closed days, a page at a time with their total (a year of holidays is long)."""
+    return Listing(request, selectors.upcoming_closed_days().order_by("date", "pk"), prefix="c-")
+
+
+def _find_children(request, query):
+    """Children by first or last name, a page of 50 with the total (never cut silently)."""
     if len(query) < 2:
         return None
-    return (
+    children = (
         Child.objects.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
         .select_related("school")
-        .order_by("last_name", "first_name")[:50]
+        .order_by("last_name", "first_name", "pk")
     )
+    return Listing(request, children)
 
 
 @agent_required
@@ -165,7 +173,7 @@ def closure_add(request):
         {
             "form": forms.SheetChoiceForm(initial={"date": clock.today()}),
             "closed_day_form": form,
-            "closures": selectors.upcoming_closed_days()[:60],
+            "closed_listing": _closed_days(request),
         },
         status=400,
     )

@@ -283,6 +283,21 @@ def test_agent_finds_a_child_without_touching_the_sheet_form(client, family, age
     assert "errorlist" not in html
 
 
+def test_a_childs_search_gives_its_total_and_pages_never_cuts(client, family, agent):
+    _user, household, child, _activities = family
+    for i in range(59):
+        ChildFactory(household=household, school=child.school, first_name=f"Zoé{i:02d}")
+    child.first_name = "Zoé99"
+    child.save()
+    client.force_login(agent)
+    html = client.get(reverse("agenda_agent:home"), {"q": "zoé"}).content.decode()
+    assert "60 enfants trouvés" in html
+    assert html.count('href="/gestion/agenda/enfant/') == 50
+    page2 = client.get(reverse("agenda_agent:home"), {"q": "zoé", "page": 2}).content.decode()
+    assert page2.count('href="/gestion/agenda/enfant/') == 10
+    assert reverse("agenda_agent:child_calendar", args=[child.pk]) in page2  # the last name
+
+
 def test_family_without_credit_sees_why_and_may_only_cancel(client, frozen):
     from tests.agenda.factories import make_activities
 

@@ -148,6 +148,9 @@ def main():
     )
     python = sys.executable
     bindir = pathlib.Path(python).parent
+    # The town may have been seeded by an older commit: bring it to this code's schema first
+    # (as floor.py and scaleout.py do), or every request fails on a missing column.
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     # A town seeded before Argon2id (MD5 then) logs in with the production hasher from now on.
     rehash = (
         "from django.contrib.auth.hashers import make_password\n"

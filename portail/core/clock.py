@@ -3,6 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -26,6 +27,17 @@ def today() -> datetime.date:
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The last instant of a Paris day (23:59:59.999999), aware."""
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=PARIS)
+
+
+def on_days(field: str, since=None, until=None) -> Q:
+    """Rows whose datetime `field` falls on the Paris days `since`..`until` (both included,
+    either may be None): the agents' « between » filters."""
+    condition = Q()
+    if since:
+        condition &= Q(**{f"{field}__gt": end_of_day(since - datetime.timedelta(days=1))})
+    if until:
+        condition &= Q(**{f"{field}__lte": end_of_day(until)})
+    return condition
 
 
 def school_year_of(day: datetime.date) -> int:

@@ -78,10 +78,7 @@ def audit_events(household_ids=None, actor_id=None, action=None, date_from=None,
         events = events.filter(actor_id=actor_id)
     if action:
         events = events.filter(action=action)
-    if date_from:
-        events = events.filter(at__gt=clock.end_of_day(date_from - datetime.timedelta(days=1)))
-    if date_to:
-        events = events.filter(at__lte=clock.end_of_day(date_to))
+    events = events.filter(clock.on_days("at", date_from, date_to))
     return events
 
 

@@ -192,10 +192,7 @@ def pending_queue(
         qs = qs.filter(status=status)
     if document_type:
         qs = qs.filter(document_type=document_type)
-    if since:
-        qs = qs.filter(uploaded_at__date__gte=since)
-    if until:
-        qs = qs.filter(uploaded_at__date__lte=until)
+    qs = qs.filter(clock.on_days("uploaded_at", since, until))
     return qs.order_by("uploaded_at", "pk")
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from portail.core import clock
 from portail.families.scoping import get_for_household
 from portail.procedures.models import ServiceRequest, Status
 
@@ -29,10 +30,7 @@ def queue(status=None, kind=None, since=None, until=None, q=None):
         qs = qs.filter(status__in=[Status.PENDING, Status.PROCESSING])
     if kind:
         qs = qs.filter(kind=kind)
-    if since:
-        qs = qs.filter(submitted_at__date__gte=since)
-    if until:
-        qs = qs.filter(submitted_at__date__lte=until)
+    qs = qs.filter(clock.on_days("submitted_at", since, until))
     if q:
         qs = qs.filter(
             Q(reference__icontains=q)
